@@ -1,0 +1,24 @@
+// Build-time facts of the board this bundle is for. The build (tools/lib/rollup-board.mjs)
+// replaces this module with literal constants from boards/<name>.json, so that code a board
+// does not use is dropped by tree-shaking. The values below are only for the type checker.
+
+export const BOARD_NAME: string = "linux";
+/** Native functions of require("crypto") on this board. */
+export const NATIVE_SHA256: boolean = true;
+export const NATIVE_SHA384: boolean = true;
+export const NATIVE_SHA512: boolean = true;
+export const NATIVE_AES: boolean = true;
+/** How the entropy module reads the physical source: "peek32" | "adc-hwrand" | "os-file". */
+export const ENTROPY_SOURCE: string = "os-file";
+/** Address of the RNG data register for "peek32" sources, else 0. */
+export const RNG_REGISTER: number = 0;
+/** Whether setTime() changes the clock on this board. */
+export const CAN_SET_TIME: boolean = false;
+/** Bytes the TLS layer may hold for one record (plaintext fragment limit it offers). */
+export const RECORD_BUFFER: number = 16384;
+/** Storage (flash file system) size in bytes. */
+export const STORAGE_BYTES: number = 262144;
+/** Seconds since 1970 when the bundle was built: the lowest trusted time floor. */
+export const BUILD_TIME: number = 0;
+/** Library version (package.json). */
+export const VERSION: string = "0.0.0";

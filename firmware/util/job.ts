@@ -1,0 +1,49 @@
+// Long work in slices. A Job does a bounded amount of work per step() and says when it
+// is done, so the caller can yield to the event loop between steps (the board must keep
+// serving its network and timers during a multi-second public-key operation).
+
+declare function getTime(): number;
+
+export interface Job<T> {
+  /** Do one bounded piece of work; true when finished. */
+  step(): boolean;
+  /** The result, once step() has returned true. */
+  result(): T;
+}
+
+/** Runs a job to completion now (tests, and callers that may block). */
+export function runSync<T>(job: Job<T>): T {
+  while (!job.step()) { /* keep stepping */ }
+  return job.result();
+}
+
+/** Budget per slice in seconds: well under the 50 ms a slice may take. */
+export const SLICE_SECONDS = 0.03;
+
+/**
+ * Runs a job in slices of about SLICE_SECONDS, yielding with setTimeout between them.
+ * cb(err, result) is called once; an exception thrown by a step becomes err.
+ */
+export function runSliced<T>(job: Job<T>, cb: (err: any, res?: T) => void): void {
+  const slice = function () {
+    const end = getTime() + SLICE_SECONDS;
+    try {
+      while (!job.step()) {
+        if (getTime() >= end) {
+          setTimeout(slice, 0);
+          return;
+        }
+      }
+    } catch (e) {
+      cb(e);
+      return;
+    }
+    cb(null, job.result());
+  };
+  setTimeout(slice, 0);
+}
+
+/** A job that is already done: for fast paths (native crypto) behind a Job interface. */
+export function doneJob<T>(value: T): Job<T> {
+  return { step: function () { return true; }, result: function () { return value; } };
+}

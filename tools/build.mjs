@@ -1,0 +1,37 @@
+// `espruino-tls build [--board <name> | --all]`: bundles firmware/ for boards, then runs the
+// compatibility gate on each bundle. Default: every board.
+import { statSync } from "node:fs";
+import { rollup } from "rollup";
+import { configFor } from "../rollup.config.mjs";
+import { boardNames, loadBoard } from "./lib/boards.mjs";
+import { bundlePath } from "./lib/paths.mjs";
+import { checkBundleFile, formatProblems } from "./compat/check.mjs";
+
+export async function buildBoard(board, { test = false, quiet = false } = {}) {
+  const cfg = configFor(board, { test });
+  const bundle = await rollup(cfg);
+  await bundle.write(cfg.output);
+  await bundle.close();
+  const file = bundlePath(board, test);
+  const bytes = statSync(file).size;
+  const budget = loadBoard(board).budgets.bundleBytes;
+  if (!quiet) console.log(`built ${file.replace(process.cwd() + "/", "")}: ${bytes} bytes${test ? "" : ` (budget ${budget})`}`);
+  if (!test && bytes > budget) throw new Error(`${board}: bundle is ${bytes} bytes, over the board's budget of ${budget}`);
+  return file;
+}
+
+export async function buildCommand(args) {
+  const i = args.indexOf("--board");
+  const boards = i >= 0 ? [args[i + 1]] : boardNames();
+  if (i >= 0) loadBoard(args[i + 1]);
+  const withTest = !args.includes("--no-test");
+  let bad = 0;
+  for (const b of boards) {
+    for (const test of withTest ? [false, true] : [false]) {
+      const file = await buildBoard(b, { test });
+      const problems = checkBundleFile(file);
+      if (problems.length) { bad++; console.error(formatProblems(file, problems)); }
+    }
+  }
+  if (bad) throw new Error(`${bad} bundle(s) failed the compatibility check`);
+}

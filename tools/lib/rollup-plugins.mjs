@@ -1,0 +1,70 @@
+// Rollup plugins of the firmware build: TypeScript through esbuild with the interpreter's
+// syntax limits, board constants in place of firmware/board.ts, and esbuild minification.
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { transform } from "esbuild";
+import { ROOT } from "./paths.mjs";
+
+// Syntax the interpreter lacks (FACTS §1). esbuild fails the build on those it cannot lower
+// (destructuring, generators, async) and lowers the rest; check:bundle catches what lowering leaves.
+export const UNSUPPORTED = {
+  "array-spread": false, "async-await": false, "async-generator": false, "bigint": false,
+  "class-private-accessor": false, "class-private-brand-check": false, "class-private-field": false,
+  "class-private-method": false, "class-private-static-accessor": false, "class-private-static-field": false,
+  "class-private-static-method": false, "class-static-blocks": false, "decorators": false,
+  "default-argument": false, "destructuring": false, "dynamic-import": false, "exponent-operator": false,
+  "for-await": false, "generator": false, "import-meta": false, "logical-assignment": false,
+  "nested-rest-binding": false, "new-target": false, "object-rest-spread": false, "optional-chain": false,
+  "rest-argument": false, "top-level-await": false, "using": false,
+};
+
+const TS_OPTIONS = { compilerOptions: { useDefineForClassFields: false, verbatimModuleSyntax: true } };
+const BOARD_TS = path.join(ROOT, "firmware", "board.ts");
+
+export function firmwareTs() {
+  return {
+    name: "firmware-ts",
+    resolveId(source, importer) {
+      if (!importer || !source.startsWith(".")) return null;
+      const base = path.resolve(path.dirname(importer), source);
+      for (const f of [base, base + ".ts", path.join(base, "index.ts")]) if (existsSync(f) && f.endsWith(".ts")) return f;
+      return null;
+    },
+    async transform(code, id) {
+      if (!id.endsWith(".ts")) return null;
+      const r = await transform(code, {
+        loader: "ts", format: "esm", target: "es2020", supported: UNSUPPORTED,
+        tsconfigRaw: TS_OPTIONS, sourcemap: true, sourcefile: path.relative(ROOT, id),
+      });
+      return { code: r.code, map: r.map };
+    },
+  };
+}
+
+/** Replaces firmware/board.ts with this board's literal constants (same export names). */
+export function boardConstants(constants) {
+  const declared = [...readFileSync(BOARD_TS, "utf8").matchAll(/^export const (\w+)/gm)].map((m) => m[1]).sort();
+  const given = Object.keys(constants).sort();
+  if (declared.join() !== given.join()) {
+    throw new Error(`firmware/board.ts exports [${declared}] but the build supplies [${given}]`);
+  }
+  return {
+    name: "board-constants",
+    load(id) {
+      if (id !== BOARD_TS) return null;
+      return Object.entries(constants).map(([k, v]) => `export const ${k} = ${JSON.stringify(v)};`).join("\n");
+    },
+  };
+}
+
+export function minify() {
+  return {
+    name: "esbuild-minify",
+    async renderChunk(code) {
+      const r = await transform(code, {
+        minify: true, format: "cjs", target: "es2020", supported: UNSUPPORTED, sourcemap: true, legalComments: "none",
+      });
+      return { code: r.code, map: r.map };
+    },
+  };
+}

@@ -1,0 +1,211 @@
+// The board mock: runs built bundles and scripts in a Node vm context that has only what the
+// Espruino interpreter has (FACTS.md), with the board profile's Storage, network, native crypto,
+// entropy registers and clock. Every piece of code it evaluates first passes the same
+// compatibility gate as check:bundle, so code that would fail on the board fails here.
+import vm from "node:vm";
+import { readFileSync } from "node:fs";
+import { loadBoard } from "../lib/boards.mjs";
+import { checkSource } from "../compat/check.mjs";
+import { Flash } from "./flash.mjs";
+import { FlashString, storageModule } from "./storage.mjs";
+import { cryptoModule } from "./crypto.mjs";
+import { netModules } from "./net.mjs";
+import { entropySource, fixedSeedRand } from "./rng.mjs";
+
+// Globals and statics the interpreter lacks (FACTS §2), removed from the context.
+const MISSING_GLOBALS = ["Map", "Set", "WeakMap", "WeakSet", "WeakRef", "FinalizationRegistry", "Symbol", "Proxy",
+  "Reflect", "BigInt", "BigInt64Array", "BigUint64Array", "TextEncoder", "TextDecoder", "Intl", "SharedArrayBuffer",
+  "Atomics", "AggregateError", "queueMicrotask", "structuredClone", "WebAssembly", "URL", "URLSearchParams"];
+const STRIP = `(function(){
+  var g = globalThis, T = Object.getPrototypeOf(Int8Array);
+  ${JSON.stringify(MISSING_GLOBALS)}.forEach(function(n){ delete g[n]; });
+  delete Array.from; delete Array.of; delete T.from; delete T.of; delete ArrayBuffer.isView;
+  ["freeze","is","hasOwn","fromEntries","seal","isFrozen"].forEach(function(n){ delete Object[n]; });
+  ["isInteger","isSafeInteger","MAX_SAFE_INTEGER","MIN_SAFE_INTEGER","EPSILON"].forEach(function(n){ delete Number[n]; });
+  ["imul","clz32","trunc","log2","fround","cbrt","hypot","sign"].forEach(function(n){ delete Math[n]; });
+  delete Date.UTC; delete Promise.race; delete Promise.allSettled; delete Promise.any;
+  ["setUTCFullYear","setUTCMonth","setUTCDate","setUTCHours","setUTCMinutes","setUTCSeconds","setUTCMilliseconds"].forEach(function(n){ delete Date.prototype[n]; });
+  // Math.pow is inexact on the board: Math.pow(2,32) is 4294967295.99999666.
+  var exp = Math.exp, log = Math.log;
+  Math.pow = function(a, b){ return a === 0 ? (b === 0 ? 1 : 0) : exp(b * log(a)) * (1 - 7.8e-16); };
+  // u8.slice() returns a plain Array on the board.
+  T.prototype.slice = function(a, b){ return [].slice.call(this, a, b); };
+})()`;
+
+export class BoardAbort {
+  constructor(reason) { this.code = "INTERPRETER_ABORT"; this.message = `the interpreter would abort or crash: ${reason}`; }
+  toString() { return this.message; }
+}
+
+export class CompatError {
+  constructor(filename, problems) {
+    this.code = "NOT_RUNNABLE_ON_BOARD";
+    this.problems = problems;
+    this.message = `${filename}: ${problems.length} construct(s) the interpreter lacks:\n` +
+      problems.map((p) => `  ${p.source ? `${p.source.file}:${p.source.line}` : `${filename}:${p.line}:${p.column + 1}`}: ${p.message}`).join("\n");
+  }
+  toString() { return this.message; }
+}
+
+/**
+ * createBoard({ board: "esp32", flash, entropy: "good", hwRand, clock, print })
+ *  - flash: a Flash to boot on (reboot emulation: pass oldBoard.flash.reboot()).
+ *  - entropy: the physical source behind the RNG register (peek32 boards), the ADC noise behind
+ *    E.hwRand (espruino-wifi) or the OS random device (linux); see rng.mjs.
+ *  - clock: initial getTime() in seconds (default: the host's time).
+ */
+export function createBoard(options = {}) {
+  const profile = loadBoard(options.board || "linux");
+  const flash = options.flash || new Flash(profile.storage.bytes);
+  const source = entropySource(options.entropy || "good");
+  const printed = [];
+  const print = options.print || ((s) => printed.push(s));
+  const board = { profile, flash, printed, aborts: [], sockets: new Set(), timers: new Set() };
+  board.abort = (reason) => { const a = new BoardAbort(reason); board.aborts.push(a); throw a; };
+
+  const ctx = vm.createContext({});
+  vm.runInContext(STRIP, ctx);
+  const R = vm.runInContext("({Uint8Array: Uint8Array, ArrayBuffer: ArrayBuffer, Array: Array, JSON: JSON})", ctx);
+
+  const realm = {
+    Uint8Array: R.Uint8Array,
+    ArrayBuffer: R.ArrayBuffer,
+    toBytes(x) {
+      if (x instanceof FlashString) return x.bytes();
+      if (typeof x === "string") return Uint8Array.from(Buffer.from(x, "latin1"));
+      if (x && typeof x.byteLength === "number" && x.buffer) return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+      if (x && typeof x.byteLength === "number") return new Uint8Array(x);
+      if (x && typeof x.length === "number") return Uint8Array.from(x, (v) => v & 255);
+      return Uint8Array.from(Buffer.from(String(x), "latin1"));
+    },
+    u8(bytes) { const u = new R.Uint8Array(bytes.length); u.set(bytes); return u; },
+    arrayBuffer(bytes) { return realm.u8(bytes).buffer; },
+    array(list) { const a = new R.Array(); for (const v of list) a.push(v); return a; },
+    parseJSON(s) { return R.JSON.parse(s); },
+    stringifyJSON(o) { return R.JSON.stringify(o); },
+  };
+
+  // Clock: getTime() seconds with µs resolution; setTime() only where the board can.
+  let clockOffset = options.clock === undefined ? 0 : options.clock - Date.now() / 1000;
+  const getTime = () => Date.now() / 1000 + clockOffset;
+  board.setClock = (t) => { clockOffset = t - Date.now() / 1000; };
+
+  const rand = fixedSeedRand();
+  const E = {
+    hwRand: profile.entropy.source === "adc-hwrand" ? () => source() | 0 : () => rand(),
+    toString(...args) {
+      const parts = args.map((a) => (typeof a === "number" ? Uint8Array.of(a & 255) : realm.toBytes(a)));
+      return Buffer.concat(parts.map((p) => Buffer.from(p))).toString("latin1");
+    },
+    toUint8Array(...args) {
+      const parts = args.map((a) => (typeof a === "number" ? Uint8Array.of(a & 255) : realm.toBytes(a)));
+      return realm.u8(Buffer.concat(parts.map((p) => Buffer.from(p))));
+    },
+    getSizeOf: (x) => jsVarsOf(x, profile.interpreter.bytesPerJsVar, new Set()),
+    kickWatchdog() {},
+    setFlags() {},
+    getErrorFlags: () => realm.array([]),
+  };
+  if (profile.entropy.source === "os-file") {
+    // The Linux interpreter reads the OS random device through its file API.
+    E.openFile = (path, mode) => {
+      if (path !== "/dev/urandom" || mode !== "r") throw new Error(`board mock: E.openFile emulates only /dev/urandom ("r"), not ${path}`);
+      const read = (n) => {
+        const b = Buffer.alloc(n + 4);
+        for (let i = 0; i < n; i += 4) b.writeUInt32LE(source() >>> 0, i);
+        return b.subarray(0, n).toString("latin1");
+      };
+      return { read, close() {} };
+    };
+  }
+  const rngRegister = Number(profile.entropy.register);
+  const peek32 = (addr) => {
+    if (rngRegister && addr === rngRegister) return source() >>> 0;
+    return board.abort(`peek32(0x${(addr >>> 0).toString(16)}) reads an address the board mock does not emulate`);
+  };
+
+  const modules = {};
+  const builtins = { Storage: storageModule(flash, realm), ...netModules(board) };
+  if (profile.nativeCrypto.length) builtins.crypto = cryptoModule(profile, realm, print);
+  const requireFn = (name) => {
+    if (builtins[name]) return builtins[name];
+    if (modules[name]) return modules[name].exports;
+    const text = builtins.Storage.read(name);
+    if (text === undefined) throw new Error(`Module ${name} not found`);
+    const module = { exports: {} };
+    modules[name] = module;
+    const fn = evaluate(`(function(exports, module){${text.toString()}\n})`, name);
+    fn(module.exports, module);
+    return module.exports;
+  };
+
+  const track = (set, clear) => (fn, ms, ...args) => {
+    const h = set(() => { board.timers.delete(h); fn(...args); }, ms);
+    board.timers.add(h);
+    return h;
+  };
+  Object.assign(ctx, {
+    E, peek32, getTime, require: requireFn,
+    setTime: (t) => { if (profile.canSetTime) board.setClock(t); },
+    setTimeout: track(setTimeout), clearTimeout: (h) => { board.timers.delete(h); clearTimeout(h); },
+    setInterval: (fn, ms) => { const h = setInterval(fn, ms); board.timers.add(h); return h; },
+    clearInterval: (h) => { board.timers.delete(h); clearInterval(h); },
+    print: (...a) => print(a.join(" ")),
+    console: { log: (...a) => print(a.join(" ")) },
+    process: {
+      version: "2v29-mock",
+      env: { BOARD: profile.name },
+      memory: () => ({ total: profile.interpreter.jsVars, usage: 0, free: profile.interpreter.jsVars, blocksize: profile.interpreter.bytesPerJsVar, mock: true }),
+    },
+  });
+  vm.runInContext("globalThis.global = globalThis;", ctx);
+  // Math.random is the same fixed-seed generator as E.hwRand on the interpreter (FACTS §4).
+  vm.runInContext("Math", ctx).random = () => rand() / 2147483647;
+
+  function evaluate(code, filename) {
+    const problems = checkSource(code);
+    if (problems.length) throw new CompatError(filename, problems);
+    return vm.runInContext(code, ctx, { filename });
+  }
+
+  Object.assign(board, {
+    context: ctx,
+    realm,
+    require: requireFn,
+    /** Runs a script the way the interpreter would (after the compatibility gate). */
+    run: (code, filename = "script.js") => evaluate(code, filename),
+    /** Writes a file into Storage as `name` (what `espruino-tls flash --storage` does). */
+    install(name, data) {
+      if (!builtins.Storage.write(name, data)) throw new Error(`Storage full writing ${name}`);
+    },
+    /** Installs a built bundle as the module "espruino-tls" and requires it. */
+    loadLibrary(file, name = "espruino-tls") {
+      board.install(name, readFileSync(file, "latin1"));
+      return requireFn(name);
+    },
+    /** Closes sockets and timers the board left open. */
+    close() {
+      for (const h of board.timers) { clearTimeout(h); clearInterval(h); }
+      for (const s of board.sockets) { try { s.destroy ? s.destroy() : s.close(); } catch { /* closed */ } }
+    },
+  });
+  return board;
+}
+
+/** JsVars a value takes on the board, estimated from the interpreter's layout: one JsVar per
+ *  value or property name, and string/buffer data in blocks of (bytesPerJsVar - 4) bytes. */
+export function jsVarsOf(x, bpv, seen) {
+  const block = (n) => Math.ceil(n / (bpv - 4));
+  if (x === null || x === undefined || typeof x === "boolean" || typeof x === "number") return 1;
+  if (typeof x === "string") return 1 + block(Math.max(0, x.length - 4));
+  if (x instanceof FlashString) return 1;
+  if (seen.has(x)) return 0;
+  seen.add(x);
+  if (typeof x.byteLength === "number") return 2 + block(x.byteLength);
+  let n = 1;
+  if (typeof x === "function") return 4;
+  for (const k of Object.keys(x)) n += 1 + jsVarsOf(x[k], bpv, seen);
+  return n;
+}
+
+export { Flash };
