@@ -9,14 +9,14 @@ import { ROOT, bundlePath } from "./tools/lib/paths.mjs";
 
 const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8"));
 
-export function configFor(board, { test = false, buildTime = Math.floor(Date.now() / 1000) } = {}) {
+export function configFor(board, { test = false, input = null, file = null, buildTime = Math.floor(Date.now() / 1000) } = {}) {
   const profile = loadBoard(board);
   return {
-    input: path.join(ROOT, "firmware", test ? "testing.ts" : "index.ts"),
+    input: input || path.join(ROOT, "firmware", test ? "testing.ts" : "index.ts"),
     plugins: [boardConstants(constantsOf(profile, pkg.version, buildTime)), firmwareTs(), minify()],
     treeshake: { moduleSideEffects: false, propertyReadSideEffects: false, unknownGlobalSideEffects: false },
     output: {
-      file: bundlePath(board, test),
+      file: file || bundlePath(board, test),
       format: "cjs",
       exports: "named",
       esModule: false,

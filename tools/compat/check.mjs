@@ -2,6 +2,7 @@
 // construct it lacks (FACTS §1-§2) — syntax, globals, static members, hoisting reliance —
 // with the bundle position and, through the source map, the TypeScript file and line.
 import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { parseAst } from "rollup/parseAst";
 import { SourceMap } from "./sourcemap.mjs";
 import { analyzeScopes } from "./scopes.mjs";
@@ -109,7 +110,7 @@ function classProblem(node, scopes) {
 }
 
 /** Lists problems in `code`. Each: {message, offset, line, column, source?}. */
-export function checkSource(code, { map = null } = {}) {
+export function checkSource(code, { map = null, globals = [] } = {}) {
   let ast;
   try {
     ast = parseAst(code, { allowReturnOutsideFunction: true });
@@ -129,7 +130,7 @@ export function checkSource(code, { map = null } = {}) {
   })(ast, null);
 
   for (const g of scopes.freeGlobals()) {
-    if (!GLOBALS.has(g.name)) add(g, `global "${g.name}" does not exist on the board`);
+    if (!GLOBALS.has(g.name) && !globals.includes(g.name)) add(g, `global "${g.name}" does not exist on the board`);
   }
   for (const h of scopes.orderProblems()) add(h.node, h.message);
   problems.sort((a, b) => a.offset - b.offset);
@@ -147,7 +148,7 @@ function locate(code, p, map) {
 export function checkBundleFile(file) {
   const code = readFileSync(file, "utf8");
   const mapFile = file + ".map";
-  const map = existsSync(mapFile) ? new SourceMap(JSON.parse(readFileSync(mapFile, "utf8"))) : null;
+  const map = existsSync(mapFile) ? new SourceMap(JSON.parse(readFileSync(mapFile, "utf8")), path.dirname(mapFile)) : null;
   return checkSource(code, { map });
 }
 

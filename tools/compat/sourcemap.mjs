@@ -1,4 +1,7 @@
 // Minimal source map v3 reader: generated (line, column) -> original file and line.
+import path from "node:path";
+import { ROOT } from "../lib/paths.mjs";
+
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 function decodeVlq(s) {
@@ -15,8 +18,9 @@ function decodeVlq(s) {
 }
 
 export class SourceMap {
-  constructor(json) {
-    this.sources = json.sources;
+  /** baseDir: the folder of the map file, against which its sources are resolved. */
+  constructor(json, baseDir) {
+    this.sources = json.sources.map((s) => path.relative(ROOT, path.resolve(baseDir, s)));
     this.lines = [];
     let src = 0, oLine = 0, oCol = 0;
     for (const lineText of json.mappings.split(";")) {
@@ -39,6 +43,6 @@ export class SourceMap {
     let best = null;
     for (const s of segs) { if (s[0] <= column) best = s; else break; }
     if (!best) return null;
-    return { file: this.sources[best[1]].replace(/^(\.\.\/)+/, ""), line: best[2] + 1, column: best[3] };
+    return { file: this.sources[best[1]], line: best[2] + 1, column: best[3] };
   }
 }

@@ -162,8 +162,9 @@ export function createBoard(options = {}) {
   // Math.random is the same fixed-seed generator as E.hwRand on the interpreter (FACTS §4).
   vm.runInContext("Math", ctx).random = () => rand() / 2147483647;
 
+  const defined = [];
   function evaluate(code, filename) {
-    const problems = checkSource(code);
+    const problems = checkSource(code, { globals: defined });
     if (problems.length) throw new CompatError(filename, problems);
     return vm.runInContext(code, ctx, { filename });
   }
@@ -172,6 +173,8 @@ export function createBoard(options = {}) {
     context: ctx,
     realm,
     require: requireFn,
+    /** Sets a global that host code provides to scripts (test hooks, ports). */
+    define(name, value) { ctx[name] = value; if (!defined.includes(name)) defined.push(name); },
     /** Runs a script the way the interpreter would (after the compatibility gate). */
     run: (code, filename = "script.js") => evaluate(code, filename),
     /** Writes a file into Storage as `name` (what `espruino-tls flash --storage` does). */
