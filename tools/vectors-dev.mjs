@@ -17,10 +17,24 @@ const E = {
   getSizeOf: () => 0,
 };
 const nativeHash = (alg) => (d) => new Uint8Array(nodeCrypto.createHash(alg).update(typeof d === "string" ? Buffer.from(d, "latin1") : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength)).digest()).buffer;
+// AES.encrypt(data, key, {mode:"ECB"}) as the interpreter does it: the result is an ArrayBuffer as long
+// as the input, whole blocks encrypted and the trailing partial block left as zeros; a bad key prints
+// an error and returns undefined. Other modes are not emulated (they throw here).
+const bytesOf = (d) => (typeof d === "string" ? Buffer.from(d, "latin1") : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+const nativeAesEncrypt = (data, key, opts) => {
+  if (!opts || opts.mode !== "ECB") throw new Error("vectors-dev shim: only AES ECB is emulated");
+  const k = bytesOf(key), d = bytesOf(data);
+  if (k.length !== 16 && k.length !== 24 && k.length !== 32) { console.log("ERROR: Unknown error: -0x20"); return undefined; }
+  const out = new Uint8Array(d.length), whole = d.length & ~15;
+  const c = nodeCrypto.createCipheriv(`aes-${k.length * 8}-ecb`, k, null).setAutoPadding(false);
+  out.set(Buffer.concat([c.update(d.subarray(0, whole)), c.final()]));
+  return out.buffer;
+};
 const nativeCrypto = {
   SHA256: nativeHash("sha256"),
   SHA384: nativeHash("sha384"),
   SHA512: nativeHash("sha512"),
+  AES: { encrypt: nativeAesEncrypt },
 };
 const ctx = { module: { exports: {} }, E, getTime: () => Date.now() / 1000, setTimeout, console, require: (n) => (n === "crypto" ? nativeCrypto : createRequire(import.meta.url)(n)) };
 ctx.exports = ctx.module.exports;

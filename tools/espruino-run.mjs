@@ -1,0 +1,82 @@
+// `espruino-tls espruino <script.js>`: runs a script on the real interpreter built for Linux
+// ($ESPRUINO_BIN) in a fresh temporary directory whose flash (./espruino.flash) holds the linux
+// bundle as the Storage module "espruino-tls" (and the test bundle as "espruino-tls-test" with
+// --test-bundle). Without ESPRUINO_BIN it says how to get the interpreter and reports "skipped".
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, statSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { bundlePath } from "./lib/paths.mjs";
+import { buildBoard } from "./build.mjs";
+
+export const HOW_TO_GET = `ESPRUINO_BIN is not set: skipped.
+To run on the real interpreter, build Espruino for Linux by its README_Building.md
+(github.com/espruino/Espruino; e.g. \`make\` with BOARD=LINUX, RELEASE=1 for the size-optimized build)
+outside this repository, then: ESPRUINO_BIN=/path/to/espruino npm run espruino -- <script.js>`;
+
+export function espruinoBin() {
+  const bin = process.env.ESPRUINO_BIN;
+  if (!bin) return null;
+  if (!existsSync(bin)) throw new Error(`ESPRUINO_BIN=${bin} does not exist`);
+  return bin;
+}
+
+// Copies a host file into Storage in 2 KB pieces (a whole bundle would not fit in RAM).
+function installer(files) {
+  return files.map(([name, file]) => `(function(){
+  var f = E.openFile(${JSON.stringify(file)}, "r"), S = require("Storage"), size = ${statSync(file).size}, o = 0, d;
+  while ((d = f.read(2048)) !== undefined && d.length) { S.write(${JSON.stringify(name)}, d, o, size); o += d.length; }
+  f.close();
+  if (o !== size) throw new Error("installed " + o + " of " + size + " bytes of ${name}");
+})();`).join("\n") + "\nsetTimeout(quit, 0);\n";
+}
+
+/** Runs the interpreter on `script` in `dir` and resolves with {code, out, timedOut}. */
+export function runInterpreter(bin, dir, script, { timeoutMs = 600000, onOutput = null, args = [] } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(bin, [...args, script], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    const take = (d) => { const s = d.toString("latin1"); out += s; if (onOutput) onOutput(s); };
+    child.stdout.on("data", take);
+    child.stderr.on("data", take);
+    let timedOut = false;
+    const timer = setTimeout(() => { timedOut = true; child.kill("SIGKILL"); }, timeoutMs);
+    child.on("close", (code) => { clearTimeout(timer); resolve({ code, out, timedOut }); });
+  });
+}
+
+/** A fresh directory whose flash holds the bundles; returns its path. */
+export async function prepareFlash(bin, { testBundle = false } = {}) {
+  const files = [["espruino-tls", bundlePath("linux", false)]];
+  if (testBundle) files.push(["espruino-tls-test", bundlePath("linux", true)]);
+  for (const [, f] of files) if (!existsSync(f)) await buildBoard("linux", { test: f.endsWith("-test.js"), quiet: true });
+  const dir = mkdtempSync(path.join(tmpdir(), "espruino-"));
+  writeFileSync(path.join(dir, "install.js"), installer(files));
+  const r = await runInterpreter(bin, dir, "install.js", { timeoutMs: 120000 });
+  if (r.code !== 0 || /Uncaught|Error/.test(r.out)) throw new Error(`installing the bundle failed:\n${r.out}`);
+  rmSync(path.join(dir, "install.js"));
+  return dir;
+}
+
+/** Strips the interpreter's start-up banner and final prompt. */
+export function cleanOutput(out) {
+  return out.replace(/\r/g, "").replace(/^[\s\S]*?http:\/\/espruino\.com\/Donate\n\n?/, "").replace(/\n?>\s*$/, "");
+}
+
+export async function espruinoCommand(args) {
+  const script = args.find((a) => !a.startsWith("--"));
+  if (!script) throw new Error("usage: espruino-tls espruino <script.js> [--test-bundle] [--timeout <s>]");
+  const bin = espruinoBin();
+  if (!bin) { console.log(HOW_TO_GET); return 0; }
+  const t = args.indexOf("--timeout");
+  const dir = await prepareFlash(bin, { testBundle: args.includes("--test-bundle") });
+  const target = path.join(dir, path.basename(script));
+  writeFileSync(target, readFileSync(script));
+  const r = await runInterpreter(bin, dir, path.basename(script), { timeoutMs: (t >= 0 ? +args[t + 1] : 600) * 1000 });
+  const text = cleanOutput(r.out);
+  process.stdout.write(text + "\n");
+  rmSync(dir, { recursive: true, force: true });
+  if (r.timedOut) throw new Error("the interpreter did not finish in time (does the script end with setTimeout(quit, 0)?)");
+  if (/^Uncaught /m.test(text)) throw new Error("the script threw (see above)");
+  return r.code || 0;
+}
