@@ -12,8 +12,13 @@ export const NATIVE_AES: boolean = true;
 export const ENTROPY_SOURCE: string = "os-file";
 /** Address of the RNG data register for "peek32" sources, else 0. */
 export const RNG_REGISTER: number = 0;
+/** Stated min-entropy of one 32-bit raw sample of the entropy source, in bits (integer 1..8):
+ *  the health-test cut-offs and the conditioning input size follow from it. */
+export const ENTROPY_BITS_PER_SAMPLE: number = 8;
 /** Whether setTime() changes the clock on this board. */
 export const CAN_SET_TIME: boolean = false;
+/** Whether this board's bundle carries the TLS/X.509/HTTPS stack (it must fit its Storage). */
+export const HAS_TLS: boolean = true;
 /** Bytes the TLS layer may hold for one record (plaintext fragment limit it offers). */
 export const RECORD_BUFFER: number = 16384;
 /** Storage (flash file system) size in bytes. */

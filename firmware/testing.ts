@@ -1,10 +1,19 @@
 // Test build entry: the product API plus internals for vector tests and benchmarks.
-// Built as dist/<board>/espruino-tls-test.js with the same pipeline and board choices.
+// Built as dist/<board>/espruino-tls-test.js with the same pipeline and board choices. On a
+// board without the TLS stack (HAS_TLS false) only what its product bundle has is exported.
+import { HAS_TLS } from "./board";
+import { aead as aeadT } from "./testing/aead";
+import { rsa as rsaT } from "./testing/rsa";
+import { c25519 as c25519T } from "./testing/c25519";
+import { nist as nistT } from "./testing/nist";
+import { x509t as x509T } from "./testing/x509t";
+
 export * from "./index";
 export { util } from "./testing/util";
 export { hashes } from "./testing/hashes";
-export { aead } from "./testing/aead";
-export { rsa } from "./testing/rsa";
-export { c25519 } from "./testing/c25519";
-export { nist } from "./testing/nist";
-export { x509t } from "./testing/x509t";
+export { entropy } from "./testing/entropy";
+export const aead = HAS_TLS ? aeadT : undefined;
+export const rsa = HAS_TLS ? rsaT : undefined;
+export const c25519 = HAS_TLS ? c25519T : undefined;
+export const nist = HAS_TLS ? nistT : undefined;
+export const x509t = HAS_TLS ? x509T : undefined;

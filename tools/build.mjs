@@ -15,7 +15,9 @@ export async function buildBoard(board, { test = false, quiet = false, input = n
   const bytes = statSync(file).size;
   const budget = loadBoard(board).budgets.bundleBytes;
   if (!quiet) console.log(`built ${file.replace(process.cwd() + "/", "")}: ${bytes} bytes${test ? "" : ` (budget ${budget})`}`);
-  if (!test && !input && bytes > budget) throw new Error(`${board}: bundle is ${bytes} bytes, over the board's budget of ${budget}`);
+  // Over budget is reported, not fatal: the board table says which boards cannot hold the
+  // full stack yet, and `flash` refuses what does not fit the board's Storage.
+  if (!test && !input && bytes > budget) console.warn(`warning: ${board}: bundle is ${bytes} bytes, over the board's budget of ${budget}`);
   return file;
 }
 

@@ -2,11 +2,11 @@
 // ($ESPRUINO_BIN) in a fresh temporary directory whose flash (./espruino.flash) holds the linux
 // bundle as the Storage module "espruino-tls" (and the test bundle as "espruino-tls-test" with
 // --test-bundle). Without ESPRUINO_BIN it says how to get the interpreter and reports "skipped".
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, statSync, rmSync } from "node:fs";
-import { spawn } from "node:child_process";
+import { closeSync, constants, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync, statSync, rmSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { bundlePath } from "./lib/paths.mjs";
+import { DIST, bundlePath } from "./lib/paths.mjs";
 import { buildBoard } from "./build.mjs";
 
 export const HOW_TO_GET = `ESPRUINO_BIN is not set: skipped.
@@ -34,7 +34,13 @@ function installer(files) {
 /** Runs the interpreter on `script` in `dir` and resolves with {code, out, timedOut}. */
 export function runInterpreter(bin, dir, script, { timeoutMs = 600000, onOutput = null, args = [] } = {}) {
   return new Promise((resolve) => {
-    const child = spawn(bin, [...args, script], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    // stdin must be a pipe that stays open: at end-of-file (/dev/null) the interpreter's input
+    // thread feeds garbage to its console, and a closed fd 0 gets reused by the next open file.
+    const fifo = path.join(dir, ".stdin");
+    if (!existsSync(fifo)) execFileSync("mkfifo", [fifo]);
+    const stdin = openSync(fifo, constants.O_RDWR);
+    const child = spawn(bin, [...args, script], { cwd: dir, stdio: [stdin, "pipe", "pipe"] });
+    closeSync(stdin);
     let out = "";
     const take = (d) => { const s = d.toString("latin1"); out += s; if (onOutput) onOutput(s); };
     child.stdout.on("data", take);
@@ -46,10 +52,10 @@ export function runInterpreter(bin, dir, script, { timeoutMs = 600000, onOutput 
 }
 
 /** A fresh directory whose flash holds the bundles; returns its path. */
-export async function prepareFlash(bin, { testBundle = false } = {}) {
-  const files = [["espruino-tls", bundlePath("linux", false)]];
+export async function prepareFlash(bin, { testBundle = false, extra = [] } = {}) {
+  const files = [["espruino-tls", bundlePath("linux", false)], ...extra];
   if (testBundle) files.push(["espruino-tls-test", bundlePath("linux", true)]);
-  for (const [, f] of files) if (!existsSync(f)) await buildBoard("linux", { test: f.endsWith("-test.js"), quiet: true });
+  for (const [, f] of files) if (!existsSync(f) && f.startsWith(DIST)) await buildBoard("linux", { test: f.endsWith("-test.js"), quiet: true });
   const dir = mkdtempSync(path.join(tmpdir(), "espruino-"));
   writeFileSync(path.join(dir, "install.js"), installer(files));
   const r = await runInterpreter(bin, dir, "install.js", { timeoutMs: 120000 });

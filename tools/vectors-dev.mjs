@@ -10,11 +10,13 @@ import nodeCrypto from "node:crypto";
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const fam = (await import(path.join(root, "test/vectors", process.argv[2] + ".mjs"))).default;
 const limit = +(process.argv[3] || 1e9);
-const out = await build({ entryPoints: [path.join(root, "firmware/testing.ts")], bundle: true, format: "cjs", write: false, platform: "neutral", external: ["crypto"] });
+const out = await build({ entryPoints: [path.join(root, "firmware/testing.ts")], bundle: true, format: "cjs", write: false, platform: "neutral", external: ["crypto", "Storage"] });
 const E = {
   toUint8Array: (s) => Uint8Array.from(String(s), (c) => c.charCodeAt(0) & 255),
   toString: (a) => String.fromCharCode.apply(null, Array.from(a)),
   getSizeOf: () => 0,
+  // E.convolve(a, b, off) = sum a[i]*b[(i+off) % b.length] in doubles (RSA bignum's column sums).
+  convolve: (a, b, off) => { const l = b.length; let j = off % l, s = 0; if (j < 0) j += l; for (let i = 0; i < a.length; i++) { s += a[i] * b[j]; if (++j === l) j = 0; } return s; },
 };
 const nativeHash = (alg) => (d) => new Uint8Array(nodeCrypto.createHash(alg).update(typeof d === "string" ? Buffer.from(d, "latin1") : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength)).digest()).buffer;
 // AES.encrypt(data, key, {mode:"ECB"}) as the interpreter does it: the result is an ArrayBuffer as long

@@ -47,3 +47,20 @@ export function runSliced<T>(job: Job<T>, cb: (err: any, res?: T) => void): void
 export function doneJob<T>(value: T): Job<T> {
   return { step: function () { return true; }, result: function () { return value; } };
 }
+
+/** Runs `job`, then `next` with its result; `next` may return a further Job to run, or null. */
+export function andThen<T>(job: Job<T>, next: (r: T) => Job<any> | null): Job<void> {
+  let cur: Job<any> | null = job;
+  let first = true;
+  return {
+    step: function () {
+      if (cur === null) return true;
+      if (!cur.step()) return false;
+      if (!first) { cur = null; return true; }
+      first = false;
+      cur = next(job.result());
+      return cur === null;
+    },
+    result: function () { return undefined; },
+  };
+}

@@ -6,6 +6,8 @@ import path from "node:path";
 import { parseAst } from "rollup/parseAst";
 import { SourceMap } from "./sourcemap.mjs";
 import { analyzeScopes } from "./scopes.mjs";
+import { ESPRUINO_KEYWORDS, identifierNodes } from "./keywords.mjs";
+import { bareReturns } from "./fixups.mjs";
 import {
   BUILTIN_CONSTRUCTORS, ERROR_CLASSES, GLOBALS, MISSING_METHODS, MISSING_STATICS, REGEX_FEATURES, REGEX_FLAGS_BAD,
 } from "./rules.mjs";
@@ -129,6 +131,12 @@ export function checkSource(code, { map = null, globals = [] } = {}) {
     for (const c of children(node)) walk(c, node);
   })(ast, null);
 
+  for (const at of bareReturns(code, ast)) {
+    if (/^\s*\}/.test(code.slice(at, at + 20))) problems.push({ message: "bare `return}` (a return without `;` before `}` does not parse on the board)", offset: at - 6 });
+  }
+  for (const { node } of identifierNodes(ast)) {
+    if (ESPRUINO_KEYWORDS.has(node.name) && node.name !== "undefined") add(node, `identifier "${node.name}" is a reserved word on the board`);
+  }
   for (const g of scopes.freeGlobals()) {
     if (!GLOBALS.has(g.name) && !globals.includes(g.name)) add(g, `global "${g.name}" does not exist on the board`);
   }

@@ -14,7 +14,7 @@ const SCHEMA = {
   nativeCrypto: "array",
   canSetTime: "boolean",
   net: { chunkBytes: "int" },
-  tls: { recordBuffer: "int" },
+  tls: { enabled: "boolean", recordBuffer: "int", note: "string" },
   budgets: { bundleBytes: "int", caStoreBytes: "int" },
 };
 
@@ -41,6 +41,9 @@ export function validateProfile(p, file) {
     const reg = Number(p.entropy.register);
     if (!/^0x[0-9a-fA-F]{1,8}$|^0$/.test(p.entropy.register)) errors.push("profile.entropy.register: must be a hex address or 0");
     else if ((p.entropy.source === "peek32") !== (reg !== 0)) errors.push("profile.entropy.register: required exactly for peek32 sources");
+    // The entropy module's health-test cut-offs are tabulated for H = 1..8 (firmware/entropy/health.ts).
+    const h = p.entropy.minEntropyBitsPerSample;
+    if (!Number.isInteger(h) || h < 1 || h > 8) errors.push("profile.entropy.minEntropyBitsPerSample: must be an integer from 1 to 8 (bits per 32-bit sample)");
     if (p.budgets.caStoreBytes + p.budgets.bundleBytes > p.storage.bytes) errors.push("profile.budgets: bundle and CA store budgets exceed Storage");
   }
   if (errors.length) throw new Error(`invalid board profile ${file || p.name}:\n  ${errors.join("\n  ")}`);
@@ -71,7 +74,9 @@ export function boardConstants(p, version, buildTime) {
     NATIVE_AES: has("AES"),
     ENTROPY_SOURCE: p.entropy.source,
     RNG_REGISTER: Number(p.entropy.register),
+    ENTROPY_BITS_PER_SAMPLE: p.entropy.minEntropyBitsPerSample,
     CAN_SET_TIME: p.canSetTime,
+    HAS_TLS: p.tls.enabled,
     RECORD_BUFFER: p.tls.recordBuffer,
     STORAGE_BYTES: p.storage.bytes,
     BUILD_TIME: buildTime,

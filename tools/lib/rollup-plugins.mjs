@@ -4,6 +4,8 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { transform } from "esbuild";
 import { ROOT } from "./paths.mjs";
+import { renameReserved } from "../compat/keywords.mjs";
+import { terminateReturns } from "../compat/fixups.mjs";
 
 // Syntax the interpreter lacks (FACTS §1). esbuild fails the build on those it cannot lower
 // (destructuring, generators, async) and lowers the rest. `**` is left alone on purpose: lowered, it
@@ -65,7 +67,7 @@ export function minify() {
       const r = await transform(code, {
         minify: true, format: "cjs", target: "es2020", supported: UNSUPPORTED, sourcemap: true, legalComments: "none",
       });
-      return { code: r.code, map: r.map };
+      return terminateReturns(renameReserved(r.code), JSON.parse(r.map));
     },
   };
 }

@@ -53,6 +53,8 @@ export class CompatError {
  *  - entropy: the physical source behind the RNG register (peek32 boards), the ADC noise behind
  *    E.hwRand (espruino-wifi) or the OS random device (linux); see rng.mjs.
  *  - clock: initial getTime() in seconds (default: the host's time).
+ *  - wifi: on peek32 boards, the radio: "on" (default), "off", "none" (no Wifi module), or a
+ *    function returning whether it is on now.
  */
 export function createBoard(options = {}) {
   const profile = loadBoard(options.board || "linux");
@@ -102,6 +104,15 @@ export function createBoard(options = {}) {
       return realm.u8(Buffer.concat(parts.map((p) => Buffer.from(p))));
     },
     getSizeOf: (x) => jsVarsOf(x, profile.interpreter.bytesPerJsVar, new Set()),
+    // Native dot product: sum of a[i] * b[(i + offset) mod b.length] over all of a (in doubles).
+    convolve(a, b, offset) {
+      const n = b.length;
+      let o = offset % n;
+      if (o < 0) o += n;
+      let v = 0;
+      for (let i = 0; i < a.length; i++) v += a[i] * b[(i + o) % n];
+      return v;
+    },
     kickWatchdog() {},
     setFlags() {},
     getErrorFlags: () => realm.array([]),
@@ -127,6 +138,16 @@ export function createBoard(options = {}) {
   const modules = {};
   const builtins = { Storage: storageModule(flash, realm), ...netModules(board) };
   if (profile.nativeCrypto.length) builtins.crypto = cryptoModule(profile, realm, print);
+  // ESP32-class boards: the Wifi module, whose radio state decides whether the RNG is random.
+  const wifi = options.wifi === undefined ? "on" : options.wifi;
+  if (profile.entropy.source === "peek32" && wifi !== "none") {
+    const radioOn = typeof wifi === "function" ? wifi : () => wifi === "on";
+    builtins.Wifi = {
+      getStatus: () => (radioOn()
+        ? { station: "connected", mode: "STA", ssid: "lab", powersave: "none" }
+        : { station: "off", mode: "NULL", powersave: "none" }),
+    };
+  }
   const requireFn = (name) => {
     if (builtins[name]) return builtins[name];
     if (modules[name]) return modules[name].exports;
@@ -160,7 +181,7 @@ export function createBoard(options = {}) {
   });
   vm.runInContext("globalThis.global = globalThis;", ctx);
   // Math.random is the same fixed-seed generator as E.hwRand on the interpreter (FACTS §4).
-  vm.runInContext("Math", ctx).random = () => rand() / 2147483647;
+  vm.runInContext("Math", ctx).random = () => rand() / 2147483648;
 
   const defined = [];
   function evaluate(code, filename) {
@@ -183,7 +204,10 @@ export function createBoard(options = {}) {
     },
     /** Installs a built bundle as the module "espruino-tls" and requires it. */
     loadLibrary(file, name = "espruino-tls") {
-      board.install(name, readFileSync(file, "latin1"));
+      // A board that already holds this bundle (a reboot) writes nothing.
+      const text = readFileSync(file, "latin1");
+      const have = builtins.Storage.read(name);
+      if (have === undefined || have.toString() !== text) board.install(name, text);
       return requireFn(name);
     },
     /** Closes sockets and timers the board left open. */

@@ -1,6 +1,6 @@
 // require("crypto") of the board mock: exactly the board's native functions, with the quirks
 // measured on the interpreter (FACTS §4): one-shot hashes returning ArrayBuffers; AES with
-// ECB dropping a trailing partial block, CTR ignoring the IV (zero counter), CTR/CFB decrypt
+// ECB zero-filling a trailing partial block, CTR ignoring the IV (zero counter), CTR/CFB decrypt
 // wrong; errors printed and undefined returned instead of thrown.
 import nodeCrypto from "node:crypto";
 
@@ -25,10 +25,13 @@ export function cryptoModule(profile, realm, print) {
       try {
         switch (mode) {
           case "ECB": {
-            d = d.subarray(0, d.length - (d.length % 16));
+            // Measured on the release build: a trailing partial block comes back zero-filled.
+            const whole = d.length - (d.length % 16);
+            const tail = d.length - whole;
+            d = d.subarray(0, whole);
             const c = encrypting ? nodeCrypto.createCipheriv(`aes-${bits}-ecb`, k, null) : nodeCrypto.createDecipheriv(`aes-${bits}-ecb`, k, null);
             c.setAutoPadding(false);
-            return realm.arrayBuffer(Buffer.concat([c.update(d), c.final()]));
+            return realm.arrayBuffer(Buffer.concat([c.update(d), c.final(), Buffer.alloc(tail)]));
           }
           case "CBC": {
             if (d.length % 16) { print("Uncaught Error: Data length must be a multiple of 16"); return undefined; }

@@ -1,0 +1,83 @@
+// ChaCha20-Poly1305 AEAD (RFC 8439 §2.8), 96-bit nonces only (TLS 1.2 and 1.3).
+
+import type { Aead } from "./types";
+import { EtError } from "../errors";
+import { ctEqual } from "../util/bytes";
+import { chachaState, chachaXorWords, chachaXorInPlace } from "./chacha20";
+import { polyInit, polyBlocks, polyFinish } from "./poly1305";
+
+/** Poly1305 key = first 32 bytes of keystream block 0; leaves s[12] at 1. */
+function polyKey(s: Int32Array): Float64Array {
+  const ks = new Int32Array(16);
+  chachaXorWords(s, ks, 0, 1);
+  return polyInit(new Uint8Array(ks.buffer, 0, 32));
+}
+
+/** Absorbs d[0..n) zero-padded to a multiple of 16 bytes (RFC 8439 pad16). */
+function absorb(p: Float64Array, d: Uint8Array, n: number): void {
+  const full = n >> 4;
+  if (full > 0) {
+    let a = d;
+    if (a.byteOffset & 3) {
+      a = new Uint8Array(full << 4);
+      a.set(d.subarray(0, full << 4));
+    }
+    polyBlocks(p, new Int32Array(a.buffer, a.byteOffset, full << 2), 0, full, 1);
+  }
+  if (n & 15) {
+    const t = new Uint8Array(16);
+    t.set(d.subarray(full << 4, n));
+    polyBlocks(p, new Int32Array(t.buffer), 0, 1, 1);
+  }
+}
+
+/** Tag over aad and ct[0..n) (ct at offset 0 of its buffer), written to out[o..o+16). */
+function mac(p: Float64Array, aad: Uint8Array, ct: Uint8Array, n: number, out: Uint8Array, o: number): void {
+  absorb(p, aad, aad.length);
+  absorb(p, ct, n);
+  const l = new Int32Array(4);
+  l[0] = aad.length;
+  l[2] = n;
+  polyBlocks(p, l, 0, 1, 1);
+  polyFinish(p, out, o);
+}
+
+class ChaCha20Poly1305 implements Aead {
+  keyLen = 32;
+  nonceLen = 12;
+  tagLen = 16;
+  k: Uint8Array;
+  constructor(key: Uint8Array) {
+    this.k = new Uint8Array(32);
+    this.k.set(key);
+  }
+  seal(nonce: Uint8Array, aad: Uint8Array, pt: Uint8Array): Uint8Array {
+    const s = chachaState(this.k, nonce, 0);
+    const p = polyKey(s);
+    const n = pt.length;
+    const out = new Uint8Array(n + 16);
+    out.set(pt);
+    chachaXorInPlace(s, out, n);
+    mac(p, aad, out, n, out, n);
+    return out;
+  }
+  open(nonce: Uint8Array, aad: Uint8Array, data: Uint8Array): Uint8Array | null {
+    const s = chachaState(this.k, nonce, 0);
+    const n = data.length - 16;
+    if (n < 0) return null;
+    const p = polyKey(s);
+    const out = new Uint8Array(n);
+    out.set(data.subarray(0, n));
+    const tag = new Uint8Array(16);
+    mac(p, aad, out, n, tag, 0);
+    if (!ctEqual(tag, data.subarray(n))) return null;
+    chachaXorInPlace(s, out, n);
+    return out;
+  }
+}
+
+/** ChaCha20-Poly1305 with a 32-byte key (throws EtError BAD_KEY otherwise); nonces must be 12 bytes. */
+export function chacha20Poly1305(key: Uint8Array): Aead {
+  if (key.length !== 32) throw new EtError("BAD_KEY", "ChaCha20-Poly1305 key must be 32 bytes");
+  return new ChaCha20Poly1305(key);
+}

@@ -1,0 +1,59 @@
+// TLS alerts (RFC 8446 §6) and the typed errors that carry them. Every failure in the TLS layer
+// is an EtError whose detail.alert says which alert was sent (or received).
+import { EtError } from "../errors";
+
+export const A_CLOSE_NOTIFY = 0;
+export const A_UNEXPECTED_MESSAGE = 10;
+export const A_BAD_RECORD_MAC = 20;
+export const A_RECORD_OVERFLOW = 22;
+export const A_HANDSHAKE_FAILURE = 40;
+export const A_BAD_CERTIFICATE = 42;
+export const A_UNSUPPORTED_CERTIFICATE = 43;
+export const A_CERTIFICATE_REVOKED = 44;
+export const A_CERTIFICATE_EXPIRED = 45;
+export const A_CERTIFICATE_UNKNOWN = 46;
+export const A_ILLEGAL_PARAMETER = 47;
+export const A_UNKNOWN_CA = 48;
+export const A_DECODE_ERROR = 50;
+export const A_DECRYPT_ERROR = 51;
+export const A_PROTOCOL_VERSION = 70;
+export const A_INSUFFICIENT_SECURITY = 71;
+export const A_INTERNAL_ERROR = 80;
+export const A_USER_CANCELED = 90;
+export const A_MISSING_EXTENSION = 109;
+export const A_UNSUPPORTED_EXTENSION = 110;
+export const A_UNRECOGNIZED_NAME = 112;
+export const A_NO_APPLICATION_PROTOCOL = 120;
+
+export function tlsError(alert: number, code: string, message: string): EtError {
+  return new EtError(code, message, { alert: alert });
+}
+
+export function tlsFail(alert: number, code: string, message: string): never {
+  throw tlsError(alert, code, message);
+}
+
+// Certificate errors (X.509 codes) to the alert RFC 8446 §6.2 names for them.
+const CERT_ALERTS: { [code: string]: number } = {
+  CERT_EXPIRED: A_CERTIFICATE_EXPIRED,
+  CERT_NOT_YET_VALID: A_CERTIFICATE_EXPIRED,
+  UNKNOWN_ISSUER: A_UNKNOWN_CA,
+  ANCHOR_DISTRUSTED: A_UNKNOWN_CA,
+  UNSUPPORTED_ALGORITHM: A_UNSUPPORTED_CERTIFICATE,
+  WEAK_KEY: A_INSUFFICIENT_SECURITY,
+  WEAK_ALGORITHM: A_INSUFFICIENT_SECURITY,
+  TIME_UNKNOWN: A_CERTIFICATE_UNKNOWN,
+};
+
+/** The alert to send for an error: its own, else the certificate mapping, else internal_error. */
+export function alertFor(e: any): number {
+  if (e && e.detail && typeof e.detail.alert === "number") return e.detail.alert;
+  if (e && typeof e.code === "string") {
+    const a = CERT_ALERTS[e.code];
+    if (a !== undefined) return a;
+    if (e.code.indexOf("CERT") >= 0 || e.code === "BAD_SIGNATURE" || e.code === "NAME_MISMATCH" || e.code === "NOT_A_CA" ||
+      e.code === "PATH_TOO_LONG" || e.code === "EKU_MISMATCH" || e.code === "NAME_CONSTRAINT_VIOLATION" ||
+      e.code === "BAD_DER" || e.code === "UNKNOWN_CRITICAL_EXTENSION" || e.code === "BUDGET_EXCEEDED") return A_BAD_CERTIFICATE;
+  }
+  return A_INTERNAL_ERROR;
+}

@@ -1,0 +1,36 @@
+// The server's CertificateVerify (RFC 8446 §4.4.3): the signature scheme must fit the leaf key
+// (TLS 1.3 binds ECDSA schemes to curves, and RSA to PSS), then the X.509 signature code verifies.
+import type { Job } from "../util/job";
+import { doneJob } from "../util/job";
+import type { PublicKeyInfo, SigAlg } from "../x509/cert";
+import { KEY_EC, KEY_ED25519, KEY_RSA, SIG_ECDSA, SIG_ED25519, SIG_RSA_PSS, H_NONE, H_SHA256, H_SHA384, H_SHA512 } from "../x509/cert";
+import { verifySignatureJob } from "../x509/sigverify";
+import * as C from "./constants";
+import { tlsFail, A_ILLEGAL_PARAMETER } from "./alerts";
+
+/** Who the server proved to be: the validated leaf's key and a printable subject. */
+export interface PeerIdentity {
+  spki: PublicKeyInfo;
+  subject: string;
+  /** Seconds since 1970 after which the validated chain expires. */
+  notAfter: number;
+}
+
+function schemeAlg(scheme: number, key: PublicKeyInfo): SigAlg | null {
+  const k = key.kind;
+  const alg = function (kind: number, hash: number, salt: number): SigAlg { return { kind: kind, hash: hash, saltLen: salt, oid: "" }; };
+  if (scheme === C.SIG_ECDSA_SECP256R1_SHA256) return k === KEY_EC && key.curve === "P256" ? alg(SIG_ECDSA, H_SHA256, 0) : null;
+  if (scheme === C.SIG_ECDSA_SECP384R1_SHA384) return k === KEY_EC && key.curve === "P384" ? alg(SIG_ECDSA, H_SHA384, 0) : null;
+  if (scheme === C.SIG_RSA_PSS_RSAE_SHA256) return k === KEY_RSA ? alg(SIG_RSA_PSS, H_SHA256, 32) : null;
+  if (scheme === C.SIG_RSA_PSS_RSAE_SHA384) return k === KEY_RSA ? alg(SIG_RSA_PSS, H_SHA384, 48) : null;
+  if (scheme === C.SIG_RSA_PSS_RSAE_SHA512) return k === KEY_RSA ? alg(SIG_RSA_PSS, H_SHA512, 64) : null;
+  if (scheme === C.SIG_ED25519) return k === KEY_ED25519 ? alg(SIG_ED25519, H_NONE, 0) : null;
+  return null; // rsa_pkcs1_* are for certificates only in TLS 1.3
+}
+
+export function certificateVerifyJob(scheme: number, key: PublicKeyInfo, content: Uint8Array, sig: Uint8Array): Job<boolean> {
+  const alg = schemeAlg(scheme, key);
+  if (!alg) return tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_SIGNATURE_SCHEME", "signature scheme 0x" + scheme.toString(16) + " does not fit the server's key");
+  if (sig.length === 0) return doneJob(false);
+  return verifySignatureJob(alg, key, content, sig);
+}

@@ -1,0 +1,518 @@
+// The TLS 1.3 client (RFC 8446): a bytes-in/bytes-out core, kept apart from any socket.
+// One state per expected handshake message; a state handler may return a Job (public-key work)
+// that the engine runs in slices before it looks at the next message.
+import type { Hash } from "../crypto/types";
+import type { Job } from "../util/job";
+import { andThen, runSliced } from "../util/job";
+import { ascii, concat, ctEqual, toHex } from "../util/bytes";
+import { EtError } from "../errors";
+import { Reader, Writer } from "./codec";
+import * as C from "./constants";
+import {
+  alertFor, tlsFail, A_CLOSE_NOTIFY, A_DECODE_ERROR, A_DECRYPT_ERROR, A_ILLEGAL_PARAMETER,
+  A_MISSING_EXTENSION, A_PROTOCOL_VERSION, A_UNEXPECTED_MESSAGE,
+} from "./alerts";
+import { RecordLayer } from "./record";
+import { HandshakeReader, clientHello, handshakeMessage, parseServerHello, readExtensions } from "./messages";
+import type { HandshakeMessage, HelloParams, ServerHello } from "./messages";
+import type { Suite } from "./suites";
+import { SUITES13, findSuite } from "./suites";
+import { KeySchedule } from "./keyschedule";
+import type { Ephemeral } from "./kex";
+import { keyShareJob, sharedSecretJob } from "./kex";
+import { certificateVerifyJob } from "./certverify";
+import type { PeerIdentity } from "./certverify";
+
+export interface ClientOptions {
+  /** Name the certificate must match; also sent as SNI unless it is an IP address. */
+  host: string;
+  random: (n: number) => Uint8Array;
+  /** Validates the presented chain (DER, leaf first) for `host`: throws or fails the Job on error. */
+  verifyChain: (chain: Uint8Array[], host: string) => Job<PeerIdentity>;
+  alpn?: string[];
+  groups?: number[];
+  suites?: number[];
+  /** Largest record plaintext we want to receive (record_size_limit), 0 for none. */
+  recordSizeLimit?: number;
+  /** max_fragment_length to offer: 512, 1024, 2048 or 4096; 0 for none. */
+  maxFragmentLength?: number;
+  /** Largest handshake message accepted (a certificate chain, mostly). */
+  maxHandshakeMessage?: number;
+}
+
+export interface SessionTicket {
+  ticket: Uint8Array;
+  psk: Uint8Array;
+  suite: number;
+  lifetime: number;
+  ageAdd: number;
+  received: number;
+  host: string;
+}
+
+export interface ConnectionInfo {
+  version: number;
+  suite: string;
+  group: number;
+  alpn: string | null;
+  peer: PeerIdentity;
+}
+
+declare function getTime(): number;
+
+const SIG_ALGS = [C.SIG_ECDSA_SECP256R1_SHA256, C.SIG_ECDSA_SECP384R1_SHA384, C.SIG_RSA_PSS_RSAE_SHA256, C.SIG_RSA_PSS_RSAE_SHA384,
+  C.SIG_RSA_PSS_RSAE_SHA512, C.SIG_ED25519, C.SIG_RSA_PKCS1_SHA256, C.SIG_RSA_PKCS1_SHA384, C.SIG_RSA_PKCS1_SHA512];
+const SH_EXTS = [C.EXT_SUPPORTED_VERSIONS, C.EXT_KEY_SHARE, C.EXT_PRE_SHARED_KEY, C.EXT_COOKIE];
+const MFL_CODES: { [n: number]: number } = { 512: 1, 1024: 2, 2048: 3, 4096: 4 };
+
+function isIpLiteral(h: string): boolean {
+  return h.indexOf(":") >= 0 || /^[0-9.]+$/.test(h);
+}
+
+type State = (m: HandshakeMessage) => Job<any> | null;
+
+export class Client13 {
+  onSend: (b: Uint8Array) => void;
+  onConnected: (info: ConnectionInfo) => void;
+  onData: (b: Uint8Array) => void;
+  onEnd: () => void;
+  onError: (e: EtError) => void;
+  onProgress: (step: string) => void;
+  onTicket: (t: SessionTicket) => void;
+
+  private o: ClientOptions;
+  private rec: RecordLayer;
+  private hs: HandshakeReader;
+  private state: State | null;
+  private busy: boolean;
+  private closed: boolean;
+  private hello: HelloParams | null;
+  private ch1: Uint8Array | null;
+  private share: Ephemeral | null;
+  private retried: boolean;
+  private suite: Suite | null;
+  private th: Hash | null;
+  private ks: KeySchedule | null;
+  private cHs: Uint8Array | null;
+  private sHs: Uint8Array | null;
+  private cAp: Uint8Array | null;
+  private sAp: Uint8Array | null;
+  private resMaster: Uint8Array | null;
+  private certContext: Uint8Array | null;
+  private peer: PeerIdentity | null;
+  private alpn: string | null;
+  private ccsAllowed: boolean;
+
+  constructor(o: ClientOptions) {
+    this.o = o;
+    this.rec = new RecordLayer();
+    this.hs = new HandshakeReader(o.maxHandshakeMessage || 65536);
+    const nop = function () { /* no listener */ };
+    this.onSend = nop; this.onConnected = nop; this.onData = nop; this.onEnd = nop; this.onError = nop;
+    this.onProgress = nop; this.onTicket = nop;
+    this.state = null; this.busy = false; this.closed = false;
+    this.hello = null; this.ch1 = null; this.share = null; this.retried = false;
+    this.suite = null; this.th = null; this.ks = null;
+    this.cHs = null; this.sHs = null; this.cAp = null; this.sAp = null; this.resMaster = null;
+    this.certContext = null; this.peer = null; this.alpn = null; this.ccsAllowed = false;
+  }
+
+  // ---- engine ------------------------------------------------------------------------------
+
+  /** Starts the handshake: makes the key share, then sends the ClientHello. */
+  start(): void {
+    const self = this;
+    const groups = this.o.groups || [C.GROUP_X25519, C.GROUP_SECP256R1];
+    this.progress("key_share");
+    this.run(andThen(keyShareJob(groups[0], this.o.random), function (e: Ephemeral) {
+      self.share = e;
+      self.sendClientHello(groups, null);
+      return null;
+    }));
+  }
+
+  /** Bytes from the network. */
+  receive(data: Uint8Array): void {
+    if (this.closed) return;
+    try { this.rec.push(data); } catch (e) { this.fail(e); return; }
+    this.pump();
+  }
+
+  /** Application data to send (after "connected"). */
+  write(data: Uint8Array): void {
+    if (this.closed || this.state !== this.connected) throw new EtError("TLS_NOT_CONNECTED", "write before the handshake finished or after close");
+    this.sendRecords(C.CT_APPLICATION_DATA, data);
+  }
+
+  /** Sends close_notify; the connection takes no more writes. */
+  close(): void {
+    if (this.closed) return;
+    this.sendAlert(1, A_CLOSE_NOTIFY);
+    this.closed = true;
+  }
+
+  isConnected(): boolean { return !this.closed && this.state === this.connected; }
+
+  private progress(step: string): void { this.onProgress(step); }
+
+  private run(job: Job<any>): void {
+    const self = this;
+    this.busy = true;
+    runSliced(job, function (err: any) {
+      self.busy = false;
+      if (err) self.fail(err); else self.pump();
+    });
+  }
+
+  /** Processes what has arrived until a Job has to run or more bytes are needed. */
+  private pump(): void {
+    try {
+      while (!this.busy && !this.closed) {
+        const m = this.state ? this.hs.next() : null;
+        if (m) {
+          const job = this.dispatch(m);
+          if (job) { this.run(job); return; }
+          continue;
+        }
+        const r = this.rec.next();
+        if (!r) return;
+        this.onRecord(r.type, r.data);
+      }
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  private dispatch(m: HandshakeMessage): Job<any> | null {
+    return (this.state as State).call(this, m);
+  }
+
+  private onRecord(type: number, data: Uint8Array): void {
+    if (type === C.CT_HANDSHAKE) {
+      if (!this.state) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "handshake record before the ClientHello was sent");
+      this.hs.push(data);
+    } else if (type === C.CT_ALERT) {
+      this.onAlert(data);
+    } else if (type === C.CT_CHANGE_CIPHER_SPEC) {
+      // Middlebox compatibility (§D.4): one unprotected 0x01 during the handshake is ignored.
+      if (!this.ccsAllowed || data.length !== 1 || data[0] !== 1) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_CCS", "change_cipher_spec outside the handshake");
+      this.ccsAllowed = false;
+    } else if (type === C.CT_APPLICATION_DATA) {
+      if (this.state !== this.connected) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "application data before the handshake finished");
+      if (this.hs.pending()) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "application data inside a handshake message");
+      if (data.length) this.onData(data);
+    } else {
+      tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "record of unknown type " + type);
+    }
+  }
+
+  private onAlert(data: Uint8Array): void {
+    if (data.length !== 2) tlsFail(A_DECODE_ERROR, "TLS_DECODE", "alert of " + data.length + " bytes");
+    if (data[1] === A_CLOSE_NOTIFY) {
+      this.closed = true;
+      this.onEnd();
+      return;
+    }
+    this.closed = true;
+    this.onError(new EtError("TLS_ALERT_RECEIVED", "the server sent alert " + data[1], { alert: data[1], received: true }));
+  }
+
+  private fail(e: any): void {
+    if (this.closed) return;
+    const err: EtError = e instanceof EtError ? e : new EtError("TLS_INTERNAL", String(e && e.message ? e.message : e), { alert: 80 });
+    try { this.sendAlert(2, alertFor(err)); } catch (ignored) { /* the socket may be gone */ }
+    this.closed = true;
+    this.onError(err);
+  }
+
+  private sendAlert(level: number, desc: number): void {
+    const a = new Uint8Array(2);
+    a[0] = level; a[1] = desc;
+    this.sendRecords(C.CT_ALERT, a);
+  }
+
+  private sendRecords(type: number, data: Uint8Array): void {
+    const recs = this.rec.seal(type, data);
+    this.onSend(recs.length === 1 ? recs[0] : concat(recs));
+  }
+
+  private sendHandshake(msg: Uint8Array): void {
+    if (this.th) this.th.update(msg);
+    this.sendRecords(C.CT_HANDSHAKE, msg);
+  }
+
+  /** Keys change only on a message boundary (§5.1). */
+  private keyChange(): void {
+    if (this.hs.pending()) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "handshake message spans a key change");
+  }
+
+  private expect(m: HandshakeMessage, type: number, what: string): void {
+    if (m.type !== type) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "expected " + what + ", got handshake message " + m.type);
+  }
+
+  // ---- ClientHello and ServerHello -----------------------------------------------------------
+
+  private sendClientHello(groups: number[], cookie: Uint8Array | null): void {
+    const o = this.o;
+    if (!this.hello) {
+      const rsl = o.recordSizeLimit || 0;
+      const mfl = o.maxFragmentLength || 0;
+      if (mfl && !MFL_CODES[mfl]) throw new EtError("TLS_BAD_OPTION", "maxFragmentLength must be 512, 1024, 2048 or 4096");
+      if (rsl && (rsl < 64 || rsl > 16384)) throw new EtError("TLS_BAD_OPTION", "recordSizeLimit must be 64..16384");
+      this.hello = {
+        random: o.random(32), sessionId: o.random(32), suites: o.suites || [C.TLS_AES_128_GCM_SHA256, C.TLS_CHACHA20_POLY1305_SHA256, C.TLS_AES_256_GCM_SHA384],
+        serverName: isIpLiteral(o.host) ? null : o.host, groups: groups, keyShares: [], sigAlgs: SIG_ALGS,
+        alpn: o.alpn || [], recordSizeLimit: rsl ? rsl + 1 : 0, maxFragmentCode: mfl ? MFL_CODES[mfl] : 0, cookie: null, versions: [C.TLS13],
+      };
+    }
+    const share = this.share as Ephemeral;
+    this.hello.keyShares = [{ group: share.group, pub: share.pub }];
+    this.hello.cookie = cookie;
+    const msg = clientHello(this.hello);
+    if (this.th) this.th.update(msg); else this.ch1 = msg;
+    this.sendRecords(C.CT_HANDSHAKE, msg);
+    this.rec.version = 0x0303;
+    this.ccsAllowed = true;
+    this.state = this.expectServerHello;
+    this.progress("client_hello");
+  }
+
+  private expectServerHello(m: HandshakeMessage): Job<any> | null {
+    this.expect(m, C.HT_SERVER_HELLO, "ServerHello");
+    const sh = parseServerHello(m.body, SH_EXTS);
+    const hello = this.hello as HelloParams;
+    if (sh.version !== C.TLS13) {
+      const tail = toHex(sh.random.subarray(24));
+      if (tail === C.DOWNGRADE_12 || tail === C.DOWNGRADE_11) tlsFail(A_ILLEGAL_PARAMETER, "TLS_DOWNGRADE", "ServerHello carries the downgrade sentinel");
+      tlsFail(A_PROTOCOL_VERSION, "TLS_VERSION", "the server chose version 0x" + sh.version.toString(16) + "; only TLS 1.3 is offered");
+    }
+    if (!ctEqual(sh.sessionId, hello.sessionId)) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_SESSION_ID", "ServerHello does not echo the session id");
+    const suite = hello.suites.indexOf(sh.suite) >= 0 ? findSuite(SUITES13, sh.suite) : null;
+    if (!suite) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_SUITE", "the server chose cipher suite 0x" + sh.suite.toString(16) + ", which was not offered");
+    if (this.suite && this.suite !== suite) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_SUITE", "the suite changed after HelloRetryRequest");
+    this.suite = suite;
+    if (!this.th) {
+      this.th = suite.hash.create();
+      this.th.update(this.ch1 as Uint8Array);
+      this.ch1 = null;
+    }
+    return sh.retry ? this.onRetry(sh, m) : this.onServerHello(sh, m);
+  }
+
+  private onRetry(sh: ServerHello, m: HandshakeMessage): Job<any> | null {
+    if (this.retried) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "a second HelloRetryRequest");
+    this.retried = true;
+    this.progress("hello_retry");
+    const ks = sh.ext[C.EXT_KEY_SHARE];
+    const hello = this.hello as HelloParams;
+    const share = this.share as Ephemeral;
+    let group = share.group;
+    if (ks) {
+      if (ks.length !== 2) tlsFail(A_DECODE_ERROR, "TLS_DECODE", "key_share in HelloRetryRequest");
+      group = (ks[0] << 8) | ks[1];
+      if (hello.groups.indexOf(group) < 0 || group === share.group) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_GROUP", "HelloRetryRequest asks for group " + group);
+    }
+    const cookie = sh.ext[C.EXT_COOKIE] ? new Reader(sh.ext[C.EXT_COOKIE]).vecBytes(2) : null;
+    if (!ks && !cookie) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_RETRY", "HelloRetryRequest that would not change the ClientHello");
+    // The transcript restarts from message_hash(ClientHello1) (§4.4.1).
+    const th = this.th as Hash;
+    const h1 = th.digest();
+    const t = (this.suite as Suite).hash.create();
+    t.update(handshakeMessage(C.HT_MESSAGE_HASH, h1));
+    t.update(m.raw);
+    this.th = t;
+    const self = this;
+    if (group === share.group) { this.sendClientHello(hello.groups, cookie); return null; }
+    return andThen(keyShareJob(group, this.o.random), function (e: Ephemeral) {
+      self.share = e;
+      self.sendClientHello(hello.groups, cookie);
+      return null;
+    });
+  }
+
+  private onServerHello(sh: ServerHello, m: HandshakeMessage): Job<any> | null {
+    const ks = sh.ext[C.EXT_KEY_SHARE];
+    if (!ks) tlsFail(A_MISSING_EXTENSION, "TLS_MISSING_EXTENSION", "ServerHello without key_share");
+    if (sh.ext[C.EXT_PRE_SHARED_KEY]) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_PSK", "pre_shared_key chosen but none was offered");
+    const r = new Reader(ks);
+    const group = r.u16();
+    const peer = r.vecBytes(2);
+    r.done();
+    const share = this.share as Ephemeral;
+    if (group !== share.group) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_GROUP", "server key share for group " + group + ", not the one offered");
+    (this.th as Hash).update(m.raw);
+    this.progress("server_hello");
+    const self = this;
+    return andThen(sharedSecretJob(share, peer), function (shared: Uint8Array) {
+      self.keyChange();
+      const ks2 = new KeySchedule(self.suite as Suite, null);
+      ks2.handshake(shared);
+      const th = (self.th as Hash).digest();
+      self.cHs = ks2.derive("c hs traffic", th);
+      self.sHs = ks2.derive("s hs traffic", th);
+      self.ks = ks2;
+      self.rec.read = ks2.cipher(self.sHs);
+      self.share = null;
+      self.state = self.expectEncryptedExtensions;
+      self.progress("handshake_keys");
+      return null;
+    });
+  }
+
+  // ---- the server's encrypted flight ------------------------------------------------------
+
+  private expectEncryptedExtensions(m: HandshakeMessage): Job<any> | null {
+    this.expect(m, C.HT_ENCRYPTED_EXTENSIONS, "EncryptedExtensions");
+    const hello = this.hello as HelloParams;
+    const allowed = [C.EXT_SERVER_NAME, C.EXT_SUPPORTED_GROUPS];
+    if (hello.alpn.length) allowed.push(C.EXT_ALPN);
+    if (hello.recordSizeLimit) allowed.push(C.EXT_RECORD_SIZE_LIMIT);
+    if (hello.maxFragmentCode) allowed.push(C.EXT_MAX_FRAGMENT_LENGTH);
+    const ext = readExtensions(new Reader(m.body), allowed, "EncryptedExtensions");
+    if (ext[C.EXT_ALPN]) {
+      const list = new Reader(ext[C.EXT_ALPN]).vec(2);
+      const proto = list.vecBytes(1);
+      list.done();
+      let name = "";
+      for (let i = 0; i < proto.length; i++) name += String.fromCharCode(proto[i]);
+      if (hello.alpn.indexOf(name) < 0) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_ALPN", "the server chose protocol " + name + ", which was not offered");
+      this.alpn = name;
+    }
+    const rsl = ext[C.EXT_RECORD_SIZE_LIMIT];
+    if (rsl) {
+      const r = new Reader(rsl);
+      const limit = r.u16();
+      r.done();
+      if (limit < 64) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_RECORD_LIMIT", "record_size_limit " + limit);
+      this.rec.maxOut = Math.min(C.MAX_PLAINTEXT, limit - 1);
+      this.rec.maxIn = hello.recordSizeLimit - 1;
+    } else if (ext[C.EXT_MAX_FRAGMENT_LENGTH]) {
+      const v = ext[C.EXT_MAX_FRAGMENT_LENGTH];
+      if (v.length !== 1 || v[0] !== hello.maxFragmentCode) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_FRAGMENT_LENGTH", "max_fragment_length answer differs from the offer");
+      this.rec.maxOut = this.rec.maxIn = 256 << v[0];
+    }
+    (this.th as Hash).update(m.raw);
+    this.state = this.expectCertificate;
+    return null;
+  }
+
+  private expectCertificate(m: HandshakeMessage): Job<any> | null {
+    if (m.type === C.HT_CERTIFICATE_REQUEST && this.certContext === null) {
+      const r = new Reader(m.body);
+      this.certContext = r.vecBytes(1);
+      readExtensions(r, null, "CertificateRequest"); // unknown ones are ignored here (§4.3.2)
+      (this.th as Hash).update(m.raw);
+      return null;
+    }
+    this.expect(m, C.HT_CERTIFICATE, "Certificate");
+    const r = new Reader(m.body);
+    if (r.vecBytes(1).length !== 0) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_CERTIFICATE_CONTEXT", "server Certificate with a request context");
+    const list = r.vec(3);
+    r.done();
+    const chain: Uint8Array[] = [];
+    while (list.left() > 0) {
+      chain.push(list.vecBytes(3));
+      list.vecBytes(2); // per-certificate extensions (OCSP, SCT): not used
+    }
+    if (!chain.length) tlsFail(A_DECODE_ERROR, "TLS_NO_CERTIFICATE", "the server sent no certificate");
+    (this.th as Hash).update(m.raw);
+    this.progress("certificate");
+    const self = this;
+    return andThen(this.o.verifyChain(chain, this.o.host), function (peer: PeerIdentity) {
+      self.peer = peer;
+      self.state = self.expectCertificateVerify;
+      self.progress("chain_verified");
+      return null;
+    });
+  }
+
+  private expectCertificateVerify(m: HandshakeMessage): Job<any> | null {
+    this.expect(m, C.HT_CERTIFICATE_VERIFY, "CertificateVerify");
+    const r = new Reader(m.body);
+    const scheme = r.u16();
+    const sig = r.vecBytes(2);
+    r.done();
+    if (SIG_ALGS.indexOf(scheme) < 0) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_SIGNATURE_SCHEME", "signature scheme 0x" + scheme.toString(16) + " was not offered");
+    const th = (this.th as Hash).digest();
+    (this.th as Hash).update(m.raw);
+    const content = new Uint8Array(64 + 34 + th.length);
+    content.fill(32, 0, 64);
+    content.set(ascii("TLS 1.3, server CertificateVerify"), 64);
+    content.set(th, 98);
+    const self = this;
+    return andThen(certificateVerifyJob(scheme, (this.peer as PeerIdentity).spki, content, sig), function (ok: boolean) {
+      if (!ok) tlsFail(A_DECRYPT_ERROR, "TLS_BAD_CERTIFICATE_VERIFY", "the server's CertificateVerify signature does not verify");
+      self.state = self.expectFinished;
+      self.progress("certificate_verify");
+      return null;
+    });
+  }
+
+  private expectFinished(m: HandshakeMessage): Job<any> | null {
+    this.expect(m, C.HT_FINISHED, "Finished");
+    const ks = this.ks as KeySchedule;
+    const th = this.th as Hash;
+    if (!ctEqual(m.body, ks.finished(this.sHs as Uint8Array, th.digest()))) tlsFail(A_DECRYPT_ERROR, "TLS_BAD_FINISHED", "the server's Finished does not verify");
+    th.update(m.raw);
+    this.keyChange();
+    ks.master();
+    const th2 = th.digest();
+    this.cAp = ks.derive("c ap traffic", th2);
+    this.sAp = ks.derive("s ap traffic", th2);
+    this.rec.read = ks.cipher(this.sAp);
+    // Our second flight: compatibility CCS, then (empty) Certificate if asked, then Finished.
+    const ccs = new Uint8Array(1);
+    ccs[0] = 1;
+    this.sendRecords(C.CT_CHANGE_CIPHER_SPEC, ccs);
+    this.ccsAllowed = false;
+    this.rec.write = ks.cipher(this.cHs as Uint8Array);
+    if (this.certContext !== null) this.sendHandshake(handshakeMessage(C.HT_CERTIFICATE, new Writer(8).vecBytes(1, this.certContext).u24(0).result()));
+    this.sendHandshake(handshakeMessage(C.HT_FINISHED, ks.finished(this.cHs as Uint8Array, th.digest())));
+    this.rec.write = ks.cipher(this.cAp);
+    this.resMaster = ks.derive("res master", th.digest());
+    this.cHs = this.sHs = null;
+    this.state = this.connected;
+    this.progress("connected");
+    this.onConnected({ version: C.TLS13, suite: (this.suite as Suite).name, group: this.hello ? this.hello.keyShares[0].group : 0, alpn: this.alpn, peer: this.peer as PeerIdentity });
+    return null;
+  }
+
+  // ---- after the handshake ------------------------------------------------------------------
+
+  private connected(m: HandshakeMessage): Job<any> | null {
+    if (m.type === C.HT_NEW_SESSION_TICKET) { this.onNewSessionTicket(m.body); return null; }
+    if (m.type === C.HT_KEY_UPDATE) { this.onKeyUpdate(m.body); return null; }
+    return tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "handshake message " + m.type + " after the handshake");
+  }
+
+  private onNewSessionTicket(body: Uint8Array): void {
+    const r = new Reader(body);
+    const lifetime = r.u32();
+    const ageAdd = r.u32();
+    const nonce = r.vecBytes(1);
+    const ticket = r.vecBytes(2);
+    readExtensions(r, [C.EXT_EARLY_DATA], "NewSessionTicket");
+    if (lifetime > 604800) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_TICKET", "ticket lifetime over 7 days");
+    if (!ticket.length) tlsFail(A_DECODE_ERROR, "TLS_BAD_TICKET", "empty ticket");
+    if (lifetime === 0) return;
+    const ks = this.ks as KeySchedule;
+    this.onTicket({
+      ticket: concat([ticket]), psk: ks.ticketPsk(this.resMaster as Uint8Array, nonce), suite: (this.suite as Suite).id,
+      lifetime: lifetime, ageAdd: ageAdd, received: getTime(), host: this.o.host,
+    });
+  }
+
+  private onKeyUpdate(body: Uint8Array): void {
+    if (body.length !== 1 || body[0] > 1) tlsFail(body.length !== 1 ? A_DECODE_ERROR : A_ILLEGAL_PARAMETER, "TLS_BAD_KEY_UPDATE", "malformed KeyUpdate");
+    this.keyChange();
+    const ks = this.ks as KeySchedule;
+    this.sAp = ks.nextTraffic(this.sAp as Uint8Array);
+    this.rec.read = ks.cipher(this.sAp);
+    if (body[0] === 1) {
+      const ku = new Uint8Array(1);
+      this.sendRecords(C.CT_HANDSHAKE, handshakeMessage(C.HT_KEY_UPDATE, ku));
+      this.cAp = ks.nextTraffic(this.cAp as Uint8Array);
+      this.rec.write = ks.cipher(this.cAp);
+    }
+  }
+}

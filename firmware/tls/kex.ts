@@ -1,0 +1,37 @@
+// Ephemeral key exchange for TLS 1.3 key shares: X25519 (RFC 7748) and P-256 ECDH (SEC 1).
+// Both are long public-key operations, so both are Jobs.
+import type { Job } from "../util/job";
+import { andThen } from "../util/job";
+import { x25519BaseJob, x25519Job } from "../crypto/x25519";
+import { ecdhJob, ecPublicKeyJob } from "../crypto/ecdh";
+import { P256 } from "../crypto/ecurve";
+import { GROUP_SECP256R1, GROUP_X25519 } from "./constants";
+import { tlsFail, A_ILLEGAL_PARAMETER } from "./alerts";
+
+export interface Ephemeral {
+  group: number;
+  priv: Uint8Array;
+  pub: Uint8Array;
+}
+
+/** A fresh key pair for `group` from 32 random bytes (the curve code clamps or range-checks them). */
+export function keyShareJob(group: number, random: (n: number) => Uint8Array): Job<Ephemeral> {
+  const priv = random(32);
+  let pubJob: Job<Uint8Array>;
+  if (group === GROUP_X25519) pubJob = x25519BaseJob(priv);
+  else if (group === GROUP_SECP256R1) pubJob = ecPublicKeyJob(P256, priv);
+  else return tlsFail(A_ILLEGAL_PARAMETER, "TLS_UNSUPPORTED_GROUP", "group " + group);
+  let res: Ephemeral | null = null;
+  const j = andThen(pubJob, function (pub: Uint8Array) { res = { group: group, priv: priv, pub: pub }; return null; });
+  return { step: j.step, result: function () { return res as Ephemeral; } };
+}
+
+/** The shared secret with the peer's key share; invalid shares are illegal_parameter. */
+export function sharedSecretJob(mine: Ephemeral, peer: Uint8Array): Job<Uint8Array> {
+  if (mine.group === GROUP_X25519) {
+    if (peer.length !== 32) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_KEY_SHARE", "X25519 key share of " + peer.length + " bytes");
+    return x25519Job(mine.priv, peer);
+  }
+  if (peer.length !== 65 || peer[0] !== 4) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_KEY_SHARE", "P-256 key share is not an uncompressed point");
+  return ecdhJob(P256, mine.priv, peer);
+}

@@ -1,0 +1,89 @@
+// Name constraints (firmware/x509/constraints.ts) checked directly on DER.
+import { test, before } from "node:test";
+import assert from "node:assert/strict";
+import * as H from "../helpers/x509-dev.mjs";
+
+let X;
+before(async () => {
+  X = await H.loadX509();
+});
+
+const ncDer = (o) => new Uint8Array(H.nc(o).value);
+/** Checks a certificate-like object with the given subject and SAN entries. */
+function check(o, sans, subject = null, budget = 10000) {
+  const subj = new Uint8Array(H.name(subject || []));
+  const c = { subject: subj, subjectEmpty: !subject, san: sans ? new Uint8Array(H.seq(...sans.map(H.gn))) : null };
+  return X.checkNameConstraints(ncDer(o), c, { n: budget });
+}
+const ok = (o, sans, subject) => assert.equal(check(o, sans, subject), null, JSON.stringify(sans));
+const no = (o, sans, subject) => assert.notEqual(check(o, sans, subject), null, JSON.stringify(sans));
+
+test("dNSName subtrees: label boundaries, case, empty constraint", () => {
+  const p = { permitted: [{ dns: "example.com" }] };
+  ok(p, [{ dns: "example.com" }]);
+  ok(p, [{ dns: "a.b.EXAMPLE.com" }]);
+  no(p, [{ dns: "badexample.com" }]);
+  no(p, [{ dns: "example.com.evil" }]);
+  no(p, [{ dns: "example.org" }]);
+  ok(p, [{ ip: "192.0.2.1" }], null); // other types are not restricted by DNS constraints
+  ok({ permitted: [{ dns: "" }] }, [{ dns: "anything.test" }]);
+  no({ excluded: [{ dns: "" }] }, [{ dns: "anything.test" }]);
+  no({ permitted: [{ dns: "example.com" }] }, [{ dns: "ok.example.com" }, { dns: "other.net" }]);
+});
+
+test("wildcard SANs against DNS subtrees (CVE-2025-61727)", () => {
+  ok({ permitted: [{ dns: "foo.com" }] }, [{ dns: "*.foo.com" }]);
+  no({ permitted: [{ dns: "a.foo.com" }] }, [{ dns: "*.foo.com" }]);
+  no({ excluded: [{ dns: "bar.example.com" }] }, [{ dns: "*.example.com" }]);
+  no({ excluded: [{ dns: "example.com" }] }, [{ dns: "*.example.com" }]);
+  ok({ excluded: [{ dns: "a.bar.example.com" }] }, [{ dns: "*.example.com" }]); // two labels down: unreachable
+  no({ permitted: [{ dns: "example.com" }] }, [{ dns: ".example.com" }]); // malformed
+  no({ permitted: [{ dns: "example.com" }] }, [{ dns: "foo_bar.example.com" }]);
+});
+
+test("iPAddress subtrees: IPv4 and IPv6 prefixes, families kept apart", () => {
+  const p = { permitted: [{ ip: "192.0.2.0/24" }, { ip: "2001:db8::/32" }] };
+  ok(p, [{ ip: "192.0.2.200" }]);
+  no(p, [{ ip: "192.0.3.1" }]);
+  ok(p, [{ ip: "2001:db8:1::1" }]);
+  no(p, [{ ip: "2001:db9::1" }]);
+  no({ permitted: [{ ip: "192.0.2.0/24" }] }, [{ ip: "::ffff:192.0.2.1" }]);
+  no({ excluded: [{ ip: "10.0.0.0/8" }] }, [{ ip: "10.1.2.3" }]);
+  ok({ excluded: [{ ip: "10.0.0.0/8" }] }, [{ ip: "11.1.2.3" }]);
+  ok({ permitted: [{ ip: "0.0.0.0/0" }] }, [{ ip: "8.8.8.8" }]);
+});
+
+test("directoryName subtrees apply to the subject and to directoryName SANs", () => {
+  const p = { permitted: [{ dn: [["C", "DE"], ["O", "Good"]] }] };
+  ok(p, [{ dns: "x.test" }], [["C", "DE"], ["O", "Good"], ["CN", "x"]]);
+  no(p, [{ dns: "x.test" }], [["C", "DE"], ["O", "Evil"], ["CN", "x"]]);
+  no(p, [{ dns: "x.test" }], [["C", "DE"]]); // shorter than the constraint
+  ok(p, [{ dns: "x.test" }], null); // empty subject: not checked
+  no(p, [{ dn: [["C", "FR"]] }], [["C", "DE"], ["O", "Good"]]);
+  no({ excluded: [{ dn: [["C", "DE"]] }] }, null, [["C", "DE"], ["CN", "x"]]);
+});
+
+test("constraints on name types we do not evaluate reject certificates that have such names", () => {
+  const on = H.ctx(0, true, H.oid("1.3.6.1.4.1.55738.1"), H.ctx(0, true, H.tlv(0x0c, Buffer.from("x"))));
+  const o = { excluded: [{ raw: on }] };
+  no(o, [{ raw: on }]);
+  ok(o, [{ dns: "x.test" }]);
+  no({ permitted: [{ email: "example.com" }] }, [{ email: "a@example.com" }]);
+  no({ permitted: [{ email: "example.com" }] }, [{ dns: "x.test" }], [["emailAddress", "a@example.com"]]);
+});
+
+test("malformed constraints are refused when the extension is read", () => {
+  const bad = (o) => assert.throws(() => X.checkNameConstraintsDer(ncDer(o), 0, ncDer(o).length), (e) => e.code === "BAD_DER");
+  bad({ permitted: [{ dns: "*.example.com" }] });
+  bad({ permitted: [{ dns: ".example.com" }] });
+  bad({ permitted: [{ ip: "192.0.2.1" }] }); // no mask
+  bad({ permitted: [{ ip: Buffer.from([192, 0, 2, 0, 255, 0, 255, 0]) }] }); // mask not contiguous
+  bad({});
+  X.checkNameConstraintsDer(ncDer({ permitted: [{ dns: "example.com" }] }), 0, ncDer({ permitted: [{ dns: "example.com" }] }).length);
+});
+
+test("the comparison budget bounds quadratic work", () => {
+  const many = Array.from({ length: 200 }, (_, i) => ({ dns: `n${i}.example.com` }));
+  const cons = { excluded: Array.from({ length: 200 }, (_, i) => ({ dns: `c${i}.example.com` })) };
+  assert.throws(() => check(cons, many, null, 1000), (e) => e.code === "BUDGET_EXCEEDED");
+});

@@ -1,0 +1,172 @@
+// Strict DER reader, time parsing, certificate parsing details (firmware/x509/der.ts, cert.ts).
+import { test, before } from "node:test";
+import assert from "node:assert/strict";
+import * as H from "../helpers/x509-dev.mjs";
+
+let X;
+before(async () => {
+  X = await H.loadX509();
+});
+
+const u8 = (a) => new Uint8Array(a);
+const bad = (f) => assert.throws(f, (e) => e.code === "BAD_DER", "expected BAD_DER");
+
+test("headers: minimal definite lengths, no high tags, within the parent", () => {
+  const d = new X.Der(u8([0x04, 0x81, 0x80, ...new Array(128).fill(7)]));
+  d.next(0x04);
+  assert.equal(d.len(), 128);
+  d.done();
+  bad(() => new X.Der(u8([0x04, 0x81, 0x05, 1, 2, 3, 4, 5])).next(4)); // long form for < 128
+  bad(() => new X.Der(u8([0x04, 0x82, 0x00, 0x80, ...new Array(128).fill(0)])).next(4)); // leading zero octet
+  bad(() => new X.Der(u8([0x30, 0x80, 0, 0])).next(0x30)); // indefinite
+  bad(() => new X.Der(u8([0x04, 0x84, 0, 0, 0, 1, 0])).next(4)); // 4 length octets
+  bad(() => new X.Der(u8([0x1f, 0x81, 0x01, 0x00])).next(-1)); // high tag number
+  bad(() => new X.Der(u8([0x04, 0x05, 1, 2])).next(4)); // beyond the end
+  bad(() => new X.Der(u8([0x04])).next(4));
+  const t = new X.Der(u8([0x04, 0x00, 0x05, 0x00]));
+  t.next(4);
+  bad(() => t.done()); // trailing bytes
+  bad(() => new X.Der(u8([0x04, 0x00])).next(0x05)); // wrong tag
+});
+
+test("the same reader works over byte strings (flash-backed Storage reads)", () => {
+  const s = String.fromCharCode(0x30, 0x06, 0x02, 0x01, 0x05, 0x01, 0x01, 0xff);
+  const d = new X.Der(s);
+  const q = d.seq(0x30);
+  d.done();
+  assert.equal(q.smallInt(), 5);
+  assert.equal(q.bool(), true);
+  q.done();
+  // a whole certificate read from a byte string: its key parses the same as from bytes
+  const R = H.root("String Root", { keyKind: "rsa2048" });
+  const c = X.parseCert(R.der);
+  const str = Buffer.from(R.der).toString("latin1");
+  const off = Buffer.from(R.der).indexOf(Buffer.from(c.spki.der));
+  const k = X.parseSpki(str, off, off + c.spki.der.length);
+  assert.equal(k.bits, 2048);
+  assert.deepEqual(Buffer.from(k.n), Buffer.from(c.spki.n));
+  bad(() => X.parseSpki(str, off, off + c.spki.der.length - 1));
+});
+
+test("INTEGER, BOOLEAN, OID, BIT STRING strictness", () => {
+  const int = (b) => new X.Der(u8([0x02, b.length, ...b]));
+  assert.equal(int([0x00, 0x80]).smallInt(), 128);
+  bad(() => int([0x00, 0x7f]).smallInt());
+  bad(() => int([0xff, 0x80]).smallInt());
+  bad(() => int([]).smallInt());
+  bad(() => int([0x80]).smallInt()); // negative
+  assert.equal(new X.Der(u8([1, 1, 0])).bool(), false);
+  bad(() => new X.Der(u8([1, 1, 1])).bool());
+  bad(() => new X.Der(u8([1, 2, 0, 0])).bool());
+  assert.equal(new X.Der(u8([6, 3, 0x55, 0x1d, 0x13])).oid(), "\x55\x1d\x13");
+  bad(() => new X.Der(u8([6, 2, 0x80, 0x01])).oid()); // non-minimal sub-identifier
+  bad(() => new X.Der(u8([6, 1, 0x81])).oid()); // truncated
+  bad(() => new X.Der(u8([6, 0])).oid());
+  assert.equal(new X.Der(u8([3, 2, 1, 0x84])).bitList(), 33); // bits 0 and 5
+  bad(() => new X.Der(u8([3, 2, 1, 0x87])).bitList()); // unused bit set
+  bad(() => new X.Der(u8([3, 1, 1])).bitList());
+  bad(() => new X.Der(u8([3, 2, 8, 0])).bitList());
+});
+
+test("days-from-civil matches the host calendar", () => {
+  for (let n = 0; n < 2000; n++) {
+    const y = 1950 + Math.floor(Math.random() * 8000), m = 1 + Math.floor(Math.random() * 12), d = 1 + Math.floor(Math.random() * 28);
+    assert.equal(X.daysFromCivil(y, m, d) * 86400, Date.UTC(y, m - 1, d) / 1000, `${y}-${m}-${d}`);
+  }
+  assert.equal(X.daysFromCivil(2000, 2, 29), Date.UTC(2000, 1, 29) / 86400000);
+});
+
+
+test("validity: UTCTime 2050 rule, GeneralizedTime, strict formats", () => {
+  const utc = (s) => H.tlv(0x17, Buffer.from(s));
+  const gen = (s) => H.tlv(0x18, Buffer.from(s));
+  const certWith = (nb, na) => {
+    // build the TBS by hand around the given validity
+    const k = H.key("p256");
+    const name = H.name("x");
+    const tbs = H.seq(H.ctx(0, true, H.int(2)), H.int(7), H.seq(H.oid("1.2.840.10045.4.3.2")), name, H.seq(nb, na), name, k.spki);
+    return new Uint8Array(H.seq(tbs, H.seq(H.oid("1.2.840.10045.4.3.2")), H.bits([0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01])));
+  };
+  const p = (nb, na) => X.parseCert(certWith(nb, na));
+  assert.equal(p(utc("491231235959Z"), gen("20991231235959Z")).notBefore, Date.UTC(2049, 11, 31, 23, 59, 59) / 1000);
+  assert.equal(p(utc("500101000000Z"), gen("20991231235959Z")).notBefore, Date.UTC(1950, 0, 1) / 1000);
+  assert.equal(p(utc("700101000001Z"), gen("29690503000001Z")).notAfter, Date.UTC(2969, 4, 3, 0, 0, 1) / 1000);
+  assert.equal(p(utc("000229000000Z"), gen("99991231235959Z")).notBefore, Date.UTC(2000, 1, 29) / 1000);
+  for (const [nb, na] of [
+    [utc("2001010000Z"), gen("20991231235959Z")], // no seconds
+    [utc("200101000000"), gen("20991231235959Z")], // no Z
+    [utc("200101000000+0000"), gen("20991231235959Z")], // offset
+    [utc("200230000000Z"), gen("20991231235959Z")], // 30 February
+    [utc("210229000000Z"), gen("20991231235959Z")], // 29 February, not leap
+    [utc("200101240000Z"), gen("20991231235959Z")], // hour 24
+    [utc("200101000060Z"), gen("20991231235959Z")], // second 60
+    [utc("200101000000Z"), gen("20991231235959.5Z")], // fraction
+    [utc("200101000000Z"), gen("2099123123595Z")],
+    [utc("2001a1000000Z"), gen("20991231235959Z")],
+    [H.tlv(0x04, Buffer.from("200101000000Z")), gen("20991231235959Z")],
+  ]) bad(() => p(nb, na));
+});
+
+test("certificate fields: version, serial, names, keys, extensions", () => {
+  const R = H.root("Field Root", { keyKind: "rsa2048" });
+  const c = X.parseCert(R.der);
+  assert.equal(c.version, 3);
+  assert.equal(c.spki.kind, 1);
+  assert.equal(c.spki.bits, 2048);
+  assert.equal(c.bc, 1);
+  assert.equal(c.bcCritical, true);
+  assert.equal(c.ku & 32, 32);
+  assert.equal(c.selfIssued, true);
+  assert.equal(X.subjectText(c), "CN=Field Root");
+  const L = H.leaf("w.example.com", R, { subject: [["C", "DE"], ["O", "A, B"], ["CN", "w.example.com"]] });
+  const l = X.parseCert(L.der);
+  assert.equal(X.subjectText(l), "C=DE, O=A\\, B, CN=w.example.com");
+  assert.equal(l.bc, -1);
+  assert.equal(l.pathLen, -1);
+  assert.deepEqual([...l.eku], ["\x2b\x06\x01\x05\x05\x07\x03\x01"]);
+  assert.equal(l.spki.curve, "P256");
+  assert.equal(l.spki.point.length, 65);
+  const e = X.parseCert(H.leaf("e.example.com", R, { keyKind: "ed25519" }).der);
+  assert.equal(e.spki.kind, 3);
+  // v1: explicit version 0 is not DER
+  const k = H.key("p256");
+  const v1 = H.cert({ subject: "v1", key: k, version: 1 });
+  assert.equal(X.parseCert(v1.der).version, 1);
+  bad(() => X.parseCert(H.cert({ subject: "v1x", key: k, mutateTbs: (tbs) => {
+    const b = Buffer.from(tbs);
+    // replace [0] { INTEGER 2 } by [0] { INTEGER 0 }
+    const i = b.indexOf(Buffer.from([0xa0, 0x03, 0x02, 0x01, 0x02]));
+    b[i + 4] = 0;
+    return b;
+  } }).der));
+  // extensions in a v1 certificate
+  bad(() => X.parseCert(H.cert({ subject: "v1e", key: k, version: 1, exts: [H.bc(true)] }).der));
+  // critical FALSE encoded explicitly is not DER
+  bad(() => X.parseCert(H.cert({ subject: "c0", key: k, exts: [H.ext("2.5.29.19", "explicit-false", H.seq())] }).der));
+});
+
+test("problems are recorded, not thrown: the certificate can still be named", () => {
+  const R = H.root("P Root");
+  const dup = X.parseCert(H.leaf("d.example.com", R, { exts: [H.san([{ dns: "d.example.com" }]), H.san([{ dns: "d.example.com" }])] }).der);
+  assert.equal(dup.problem.code, "BAD_CERT");
+  assert.equal(X.subjectText(dup), "CN=d.example.com");
+  const badSan = X.parseCert(H.leaf("b.example.com", R, { exts: [H.ext("2.5.29.17", false, Buffer.from("b.example.com"))] }).der);
+  assert.equal(badSan.problem.code, "BAD_DER");
+  const emptyEku = X.parseCert(H.leaf("b.example.com", R, { exts: [H.ext("2.5.29.37", false, H.seq())] }).der);
+  assert.equal(emptyEku.problem.code, "BAD_CERT");
+  const unk = X.parseCert(H.leaf("u.example.com", R, { extra: [H.ext("1.2.3.4", true, Buffer.from([5, 0]))] }).der);
+  assert.equal(unk.problem, null);
+  assert.equal(unk.unknownCritical, "1.2.3.4");
+});
+
+test("PEM and base64", () => {
+  const R = H.root("PEM Root");
+  const two = H.pem(R.der) + "junk between\n" + H.pem(R.der);
+  const ders = X.pemCerts(two);
+  assert.equal(ders.length, 2);
+  assert.deepEqual(Buffer.from(ders[1]), Buffer.from(R.der));
+  bad(() => X.base64Decode("abc"));
+  bad(() => X.base64Decode("ab=c"));
+  bad(() => X.base64Decode("a!bc"));
+  assert.deepEqual(Buffer.from(X.base64Decode("aGVsbG8=")), Buffer.from("hello"));
+});
