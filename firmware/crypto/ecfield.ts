@@ -36,9 +36,9 @@
 // P-256, 2p for P-384) written with every low limb in [2^24-1, 2^25), so no limb goes
 // negative before the fold. All these intermediate values are < 2^31, so `&` and `>>` are exact.
 //
-// The unrolled functions between the GENERATED markers were produced by a small generator
-// script from the rules above (kept outside the repository; see the nist helper's report) and
-// are checked against BigInt arithmetic on random and edge inputs by test/unit/nist.test.mjs.
+// The unrolled functions between the GENERATED markers come from tools/gen/ecfield (regenerate
+// with `node tools/gen/ecfield/update.mjs`; a test checks they match) and are checked against
+// BigInt arithmetic on random and edge inputs by test/unit/nist.test.mjs.
 // Code size (minified): ~3.2 KB mul+sqr and ~1.5 KB add/sub/muls for P-256, ~5.4 + 2.4 KB for P-384.
 
 /** A prime field as the curve code uses it. All operations allow r to alias the inputs. */

@@ -43,6 +43,9 @@ const CERT_ALERTS: { [code: string]: number } = {
   WEAK_KEY: A_INSUFFICIENT_SECURITY,
   WEAK_ALGORITHM: A_INSUFFICIENT_SECURITY,
   TIME_UNKNOWN: A_CERTIFICATE_UNKNOWN,
+  // A key share that is off the curve or gives an all-zero X25519 secret (RFC 8446 §7.4.2).
+  CRYPTO_BAD_POINT: A_ILLEGAL_PARAMETER,
+  CRYPTO_ZERO_SHARED_SECRET: A_ILLEGAL_PARAMETER,
 };
 
 /** The alert to send for an error: its own, else the certificate mapping, else internal_error. */

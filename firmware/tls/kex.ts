@@ -14,15 +14,24 @@ export interface Ephemeral {
   pub: Uint8Array;
 }
 
-/** A fresh key pair for `group` from 32 random bytes (the curve code clamps or range-checks them). */
+/** A fresh key pair for `group` from 32 random bytes. X25519 clamps any 32 bytes; a P-256
+ *  scalar must lie in [1, n-1], so the rare draw outside (odds about 2^-32) is drawn again. */
 export function keyShareJob(group: number, random: (n: number) => Uint8Array): Job<Ephemeral> {
-  const priv = random(32);
-  let pubJob: Job<Uint8Array>;
+  let priv = random(32);
+  let pubJob: Job<Uint8Array> | null = null;
   if (group === GROUP_X25519) pubJob = x25519BaseJob(priv);
-  else if (group === GROUP_SECP256R1) pubJob = ecPublicKeyJob(P256, priv);
-  else return tlsFail(A_ILLEGAL_PARAMETER, "TLS_UNSUPPORTED_GROUP", "group " + group);
+  else if (group === GROUP_SECP256R1) {
+    for (let tries = 0; pubJob === null; tries++) {
+      try {
+        pubJob = ecPublicKeyJob(P256, priv);
+      } catch (e) {
+        if ((e as any).code !== "CRYPTO_BAD_SCALAR" || tries > 4) throw e;
+        priv = random(32);
+      }
+    }
+  } else return tlsFail(A_ILLEGAL_PARAMETER, "TLS_UNSUPPORTED_GROUP", "group " + group);
   let res: Ephemeral | null = null;
-  const j = andThen(pubJob, function (pub: Uint8Array) { res = { group: group, priv: priv, pub: pub }; return null; });
+  const j = andThen(pubJob as Job<Uint8Array>, function (pub: Uint8Array) { res = { group: group, priv: priv, pub: pub }; return null; });
   return { step: j.step, result: function () { return res as Ephemeral; } };
 }
 
@@ -33,5 +42,9 @@ export function sharedSecretJob(mine: Ephemeral, peer: Uint8Array): Job<Uint8Arr
     return x25519Job(mine.priv, peer);
   }
   if (peer.length !== 65 || peer[0] !== 4) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_KEY_SHARE", "P-256 key share is not an uncompressed point");
-  return ecdhJob(P256, mine.priv, peer);
+  try {
+    return ecdhJob(P256, mine.priv, peer);
+  } catch (e) {
+    return tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_KEY_SHARE", "P-256 key share is not a point on the curve");
+  }
 }

@@ -80,3 +80,9 @@ test("a bare `return}` is caught by the gate and terminated by the build, source
   const p = checkBundleFile(file).find((x) => /Math\.imul/.test(x.message));
   assert.equal(p.source.line, 5);
 });
+
+test("the unrolled P-256/P-384 field code is what its generator gives", async () => {
+  const { regenerated } = await import("../../tools/gen/ecfield/update.mjs");
+  const { text, next } = regenerated();
+  assert.ok(text === next, "firmware/crypto/ecfield.ts differs from tools/gen/ecfield: run node tools/gen/ecfield/update.mjs");
+});
