@@ -23,6 +23,12 @@ export const HAS_TLS: boolean = true;
 export const RECORD_BUFFER: number = 16384;
 /** Storage (flash file system) size in bytes. */
 export const STORAGE_BYTES: number = 262144;
+/** Bytes the CA store may take in Storage (one slot; OTA keeps two: boards budgets.caStoreBytes). */
+export const CA_STORE_BYTES: number = 65536;
+/** OTA signing public keys compiled in (ota-keys.json): Ed25519, 64 hex digits each, comma-separated. */
+export const OTA_KEYS: string = "";
+/** Signatures by distinct OTA keys needed on a manifest or key rotation (ota-keys.json). */
+export const OTA_THRESHOLD: number = 1;
 /** Seconds since 1970 when the bundle was built: the lowest trusted time floor. */
 export const BUILD_TIME: number = 0;
 /** Library version (package.json). */

@@ -3,14 +3,31 @@
 // the rest is dropped by tree-shaking, and those names are undefined there.
 import { VERSION, HAS_TLS } from "./board";
 import { connect } from "./tls/socket";
+import { precompute, precomputed } from "./tls/precompute";
+import { SessionCache, defaultSessions } from "./tls/resume";
+import { ChainCache, defaultChainCache } from "./tls/chaincache";
 import { request, get, postJSON, closeIdle } from "./https/client";
 import { x509 as x509api } from "./x509/index";
+import { castore as castoreApi } from "./castore/index";
+import { clock as clockApi } from "./time/clock";
+import { otaApi } from "./ota/index";
 
 export const version: string = VERSION;
 export { random, entropyStatus } from "./entropy/index";
 /** Certificate parsing and path validation. */
 export const x509 = HAS_TLS ? x509api : undefined;
-/** Shaped like Espruino's `tls`: connect(options, cb) gives a net.Socket-like verified socket. */
-export const tls = HAS_TLS ? { connect: connect } : undefined;
+/** Trust anchors in flash: open(name?) gives a store with findByIssuer, findByKeyId, version, count, info. */
+export const castore = HAS_TLS ? castoreApi : undefined;
+/** Shaped like Espruino's `tls`: connect(options, cb) gives a net.Socket-like verified socket.
+ *  precompute(opts?, cb?) makes the next key share while idle; sessions / chainCache are the
+ *  shared resumption and verified-chain caches (SessionCache / ChainCache make private ones). */
+export const tls = HAS_TLS ? {
+  connect: connect, precompute: precompute, precomputed: precomputed,
+  sessions: defaultSessions, chainCache: defaultChainCache, SessionCache: SessionCache, ChainCache: ChainCache,
+} : undefined;
 /** Shaped like Espruino's `http`, for https:// only: request, get, plus postJSON and closeIdle. */
 export const https = HAS_TLS ? { request: request, get: get, postJSON: postJSON, closeIdle: closeIdle } : undefined;
+/** The time certificate validation trusts: now, sync (SNTP and pluggable sources), status, acceptFloorOnly. */
+export const clock = HAS_TLS ? clockApi : undefined;
+/** Signed CA list updates: configure, check, start/stop, status, store, ca, confirm, rollback, onSwitch. */
+export const ota = HAS_TLS ? otaApi : undefined;

@@ -6,7 +6,20 @@ const COMMANDS = {
   espruino: ["./espruino-run.mjs", "espruinoCommand", "espruino <script.js> [--board linux]  run a script on the real interpreter ($ESPRUINO_BIN) with the bundle in Storage"],
   flash: ["./flash.mjs", "flashCommand", "flash --board <name> --port <serial|tcp://host:port> [--storage name=file ...] [--dry-run <file>]"],
   vectors: ["./vectors.mjs", "vectorsCommand", "vectors [family...] [--real] [--board <name>]   run Wycheproof vectors on the built test bundle"],
+  keygen: ["./ota/cli.mjs", "keygenCommand", "keygen --out <private.pem> [--add]    Ed25519 key for signing CA list updates (ota-keys.json)"],
+  cabundle: ["./ota/cabundle.mjs", "cabundleCommand", `cabundle build [<file|dir>...] [--mozilla] [--only <name|sha256>]... [--exclude <name|sha256>]...
+      [--board <name>] [--version <n>] [--created <s>] [--distrust-after <name|sha256>=<date>]... [--keep-expired] [--no-expiry]
+      [--out <file>] [--quiet]   build a CA store image from PEM/DER files, directories or Debian's Mozilla set;
+      prints each anchor's size and the total against the board's budgets.caStoreBytes, refusing a store that does not fit
+    cabundle inspect <file> [--days <n>] [--board <name>] [--json] [--now <s|date>]   check a store and list its anchors,
+      warning on anchors expiring within n days (90)
+    cabundle sign <store.bin> --key <private.pem> ...   sign the OTA manifest of a store image (Ed25519)`],
+  ota: ["./ota/cli.mjs", "otaCommand", "ota <serve|inspect|rotate> ...        serve an update over HTTPS, check a manifest, rotate keys"],
   bench: ["./bench.mjs", "benchCommand", "bench <crypto|entropy|x509|castore|tls|ota> [--real]   benchmarks, JSON output"],
+  cert: ["./castore/cli.mjs", "certCommand", `cert der <in> [--out <file>] [--index <n>]   certificate (PEM or DER) to DER
+    cert pem <in>... [--out <file>]   certificates (PEM or DER) to one PEM file`],
+  key: ["./castore/cli.mjs", "keyCommand", `key der|pem <in> [--out <file>] [--to pkcs8|pkcs1|sec1|spki] [--index <n>]   convert a key
+      (PKCS#8, PKCS#1, SEC1 private keys; SubjectPublicKeyInfo or PKCS#1 public keys; --to spki also takes a certificate)`],
 };
 
 function usage() {

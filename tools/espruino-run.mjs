@@ -1,7 +1,7 @@
 // `espruino-tls espruino <script.js>`: runs a script on the real interpreter built for Linux
 // ($ESPRUINO_BIN) in a fresh temporary directory whose flash (./espruino.flash) holds the linux
-// bundle as the Storage module "espruino-tls" (and the test bundle as "espruino-tls-test" with
-// --test-bundle). Without ESPRUINO_BIN it says how to get the interpreter and reports "skipped".
+// bundle as the Storage module "espruino-tls" (or, with --test-bundle, the test bundle as
+// "espruino-tls-test" instead). Without ESPRUINO_BIN it says how to get the interpreter and reports "skipped".
 import { closeSync, constants, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync, statSync, rmSync } from "node:fs";
 import { execFileSync, spawn } from "node:child_process";
 import { tmpdir } from "node:os";
@@ -53,8 +53,9 @@ export function runInterpreter(bin, dir, script, { timeoutMs = 600000, onOutput 
 
 /** A fresh directory whose flash holds the bundles; returns its path. */
 export async function prepareFlash(bin, { testBundle = false, extra = [] } = {}) {
-  const files = [["espruino-tls", bundlePath("linux", false)], ...extra];
-  if (testBundle) files.push(["espruino-tls-test", bundlePath("linux", true)]);
+  // The Linux flash (256 KB) holds one of the two bundles, not both: the test bundle is the
+  // product plus internals, installed alone as "espruino-tls-test".
+  const files = [testBundle ? ["espruino-tls-test", bundlePath("linux", true)] : ["espruino-tls", bundlePath("linux", false)], ...extra];
   for (const [, f] of files) if (!existsSync(f) && f.startsWith(DIST)) await buildBoard("linux", { test: f.endsWith("-test.js"), quiet: true });
   const dir = mkdtempSync(path.join(tmpdir(), "espruino-"));
   writeFileSync(path.join(dir, "install.js"), installer(files));

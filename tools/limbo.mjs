@@ -2,7 +2,7 @@
 // `npm run limbo`: runs the x509-limbo suite (../shared/vectors/x509-limbo/limbo.json, see
 // FORMAT.md there) through the X.509 validator of the test bundle and scores it.
 //
-//   node tools/limbo.mjs [--mock | --dev] [--only <substring>] [--verbose]
+//   node tools/limbo.mjs [--only <substring>] [--verbose]
 //
 // Every SERVER case is validated as a TLS client would (web-PKI profile); CLIENT cases and
 // features we do not implement are skipped, each with its reason. Prints pass / fail / skip,
@@ -10,17 +10,12 @@
 // wrong rejects, and writes results/limbo-results.json in upstream's LimboResult shape plus
 // our expected/verdict fields.
 //
-// loadTestBundle() decides where the validator runs:
-//  --mock (default when the firmware builds): the built test bundle (dist/linux/
-//          espruino-tls-test.js, rebuilt first) in the board mock;
-//  --dev: an esbuild bundle of firmware/testing.ts in a Node vm; crypto modules that do not
-//          exist yet are replaced by host test doubles (node:crypto / BigInt) and the output
-//          says so.
-import { readFileSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
+// The validator is the built test bundle (dist/linux/espruino-tls-test.js, rebuilt when older
+// than the sources) in the board mock: test/helpers/firmware.mjs.
+import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import vm from "node:vm";
-import nodeCrypto from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { loadFirmware } from "../test/helpers/firmware.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const LIMBO = path.resolve(ROOT, "../shared/vectors/x509-limbo/limbo.json");
@@ -66,113 +61,10 @@ function skipReason(tc, featureSkipped) {
 
 // ---- loading the validator ------------------------------------------------------------------
 
-const CRYPTO_MODULES = ["rsa", "ecdsa", "ecurve", "ed25519", "sha2"];
-const missingCrypto = () => CRYPTO_MODULES.filter((m) => !existsSync(path.join(ROOT, "firmware/crypto", m + ".ts")));
-
-/** Loads the test bundle: returns { T, where } with T the bundle's exports. */
-export async function loadTestBundle(mode) {
-  if (!mode) mode = missingCrypto().length ? "dev" : "mock";
-  if (mode === "doubles") return loadDevBundle(true);
-  if (mode === "mock") {
-    const { buildBoard } = await import("./build.mjs");
-    const { createBoard } = await import("./mock/board.mjs");
-    const file = await buildBoard("linux", { test: true, quiet: true });
-    const board = createBoard({ board: "linux" });
-    const T = board.loadLibrary(file, "espruino-tls-test");
-    return { T, where: `built test bundle ${path.relative(ROOT, file)} in the board mock`, close: () => board.close() };
-  }
-  return loadDevBundle();
+/** Loads the test bundle in the board mock: { T, where, close } with T the bundle's exports. */
+export async function loadTestBundle() {
+  return loadFirmware({ board: "linux" });
 }
-
-async function loadDevBundle(allDoubles) {
-  const { build } = await import("esbuild");
-  const missing = allDoubles ? ["rsa", "ecdsa", "ecurve", "ed25519"] : missingCrypto();
-  const shims = {
-    ecdsa: "export function ecdsaVerify(curve, point, digest, sig) { return __hostCrypto.ecdsaVerify(curve, point, digest, sig); }",
-    ecurve: 'export const P256 = "P256"; export const P384 = "P384";',
-    ed25519: "export function ed25519Verify(pub, msg, sig) { return __hostCrypto.ed25519Verify(pub, msg, sig); }",
-    rsa: "export function rsaVerifyPkcs1Job(n, e, h, d, s) { var r = __hostCrypto.rsaPkcs1(n, e, h, d, s); return { step: function () { return true; }, result: function () { return r; } }; }\n" +
-      "export function rsaVerifyPssJob() { return { step: function () { return true; }, result: function () { return false; } }; }",
-  };
-  const plugin = {
-    name: "crypto-doubles",
-    setup(b) {
-      b.onResolve({ filter: /^\.\.\/crypto\/(ecdsa|ecurve|ed25519|rsa)$/ }, (a) => {
-        const m = a.path.split("/").pop();
-        return missing.includes(m) && a.importer.includes(path.join("firmware", "x509")) ? { path: m, namespace: "double" } : undefined;
-      });
-      b.onLoad({ filter: /.*/, namespace: "double" }, (a) => ({ contents: shims[a.path], loader: "js" }));
-    },
-  };
-  // only the X.509 test exports, so that other modules being edited cannot break this run
-  const entry = { contents: 'export { x509t } from "./firmware/testing/x509t";', resolveDir: ROOT, loader: "ts" };
-  const out = await build({ stdin: entry, bundle: true, format: "cjs", write: false, platform: "neutral", target: "es2015", external: ["crypto"], plugins: [plugin], logLevel: "silent" });
-  const nativeHash = (alg) => (d) => {
-    const b = typeof d === "string" ? Buffer.from(d, "latin1") : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
-    return new Uint8Array(nodeCrypto.createHash(alg).update(b).digest()).buffer;
-  };
-  const nativeCrypto = { SHA1: nativeHash("sha1"), SHA256: nativeHash("sha256"), SHA384: nativeHash("sha384"), SHA512: nativeHash("sha512") };
-  const E = {
-    toUint8Array: (s) => Uint8Array.from(String(s), (c) => c.charCodeAt(0) & 255),
-    toString: (a) => String.fromCharCode.apply(null, Array.from(a)),
-    getSizeOf: () => 0,
-  };
-  const ctx = { module: { exports: {} }, E, getTime: () => Date.now() / 1000, setTimeout, console, __hostCrypto: hostCrypto, require: (n) => { if (n === "crypto") return nativeCrypto; throw new Error("no module " + n); } };
-  ctx.exports = ctx.module.exports;
-  vm.createContext(ctx);
-  vm.runInContext(out.outputFiles[0].text, ctx);
-  const doubles = missing.filter((m) => shims[m]);
-  return { T: ctx.module.exports, where: "esbuild dev bundle in a Node vm" + (doubles.length ? ` (HOST TEST DOUBLES for crypto/${doubles.join(", crypto/")})` : ""), close() {} };
-}
-
-// Host test doubles (only used while the firmware crypto modules do not exist yet).
-const CURVES = {
-  65: { p: 2n ** 256n - 2n ** 224n + 2n ** 192n + 2n ** 96n - 1n, n: 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n, gx: 0x6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296n, gy: 0x4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5n, len: 32 },
-  97: { p: 2n ** 384n - 2n ** 128n - 2n ** 96n + 2n ** 32n - 1n, n: 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n, gx: 0xaa87ca22be8b05378eb1c71ef320ad746e1d3b628ba79b9859f741e082542a385502f25dbf55296c3a545e3872760ab7n, gy: 0x3617de4a96262c6f5d9e98bf9292dc29f8f41dbd289a147ce9da3113b5f0b8c00a60b1ce1d7e819d7a431d7c90ea0e5fn, len: 48 },
-};
-const big = (b) => BigInt("0x" + (Buffer.from(b).toString("hex") || "0"));
-const hostCrypto = {
-  ecdsaVerify(curve, point, digest, sig) {
-    const C = CURVES[point.length];
-    if (!C) return false;
-    const { p, n } = C;
-    const mod = (a, m) => ((a % m) + m) % m;
-    const inv = (a, m) => { let [r0, r1, t0, t1] = [mod(a, m), m, 1n, 0n]; while (r1) { const q = r0 / r1; [r0, r1] = [r1, r0 - q * r1]; [t0, t1] = [t1, t0 - q * t1]; } return mod(t0, m); };
-    const add = (P, Q) => {
-      if (!P) return Q; if (!Q) return P;
-      if (P[0] === Q[0]) { if (mod(P[1] + Q[1], p) === 0n) return null; const l = mod(3n * P[0] * P[0] - 3n, p) * inv(2n * P[1], p) % p; const x = mod(l * l - 2n * P[0], p); return [x, mod(l * (P[0] - x) - P[1], p)]; }
-      const l = mod(Q[1] - P[1], p) * inv(mod(Q[0] - P[0], p), p) % p; const x = mod(l * l - P[0] - Q[0], p); return [x, mod(l * (P[0] - x) - P[1], p)];
-    };
-    const mul = (k, P) => { let R = null; for (let i = BigInt(k.toString(2).length) - 1n; i >= 0n; i--) { R = add(R, R); if ((k >> i) & 1n) R = add(R, P); } return R; };
-    const b = Buffer.from(sig);
-    if (b[0] !== 0x30 || b[1] !== b.length - 2) return false;
-    let o = 2; const ints = [];
-    for (let k = 0; k < 2; k++) { if (b[o] !== 2) return false; const l = b[o + 1]; ints.push(big(b.subarray(o + 2, o + 2 + l))); o += 2 + l; }
-    if (o !== b.length) return false;
-    const [r, s] = ints;
-    if (r <= 0n || r >= n || s <= 0n || s >= n) return false;
-    let e = big(digest); const dl = digest.length * 8, nl = n.toString(2).length; if (dl > nl) e >>= BigInt(dl - nl);
-    const Q = [big(point.subarray(1, 1 + C.len)), big(point.subarray(1 + C.len))];
-    const w = inv(s, n);
-    const X = add(mul(mod(e * w, n), [C.gx, C.gy]), mul(mod(r * w, n), Q));
-    return X !== null && mod(X[0], n) === r;
-  },
-  rsaPkcs1(n, e, h, digest, sig) {
-    const key = nodeCrypto.createPublicKey({ key: { kty: "RSA", n: Buffer.from(n).toString("base64url"), e: Buffer.from(e).toString("base64url") }, format: "jwk" });
-    if (sig.length !== n.length) return false;
-    let em;
-    try { em = nodeCrypto.publicDecrypt({ key, padding: nodeCrypto.constants.RSA_NO_PADDING }, Buffer.from(sig)); } catch { return false; }
-    const id = { "SHA-256": 1, "SHA-384": 2, "SHA-512": 3 }[h.name];
-    const L = digest.length;
-    const t = Buffer.concat([Buffer.from([0x30, 0x11 + L, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, id, 0x05, 0x00, 0x04, L]), Buffer.from(digest)]);
-    const want = Buffer.concat([Buffer.from([0, 1]), Buffer.alloc(em.length - t.length - 3, 255), Buffer.from([0]), t]);
-    return want.equals(em);
-  },
-  ed25519Verify(pub, msg, sig) {
-    const key = nodeCrypto.createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: Buffer.from(pub).toString("base64url") }, format: "jwk" });
-    return nodeCrypto.verify(null, Buffer.from(msg), key, Buffer.from(sig));
-  },
-};
 
 // ---- running -----------------------------------------------------------------------------
 
@@ -241,12 +133,11 @@ export function runSuite(T, suite, { only = null, log = null } = {}) {
 export const readSuite = () => JSON.parse(readFileSync(LIMBO, "utf8"));
 
 async function main(args) {
-  const mode = args.includes("--dev") ? "dev" : args.includes("--mock") ? "mock" : args.includes("--doubles") ? "doubles" : null;
   const oi = args.indexOf("--only");
   const only = oi >= 0 ? args[oi + 1] : null;
   const verbose = args.includes("--verbose");
   const suite = readSuite();
-  const { T, where, close } = await loadTestBundle(mode);
+  const { T, where, close } = await loadTestBundle();
   console.log(`x509-limbo: ${suite.testcases.length} cases; validator: ${where}`);
   const log = (verdict, tc, r) => {
     if (verdict !== "pass" || verbose) console.log(`${verdict.padEnd(12)} ${tc.id}  expected ${tc.expected_result}${r.context ? "  [" + r.context + "]" : ""}`);

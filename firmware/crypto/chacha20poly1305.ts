@@ -5,6 +5,7 @@ import { EtError } from "../errors";
 import { ctEqual } from "../util/bytes";
 import { chachaState, chachaXorWords, chachaXorInPlace } from "./chacha20";
 import { polyInit, polyBlocks, polyFinish } from "./poly1305";
+import { blockWords, tailWords } from "./words";
 
 /** Poly1305 key = first 32 bytes of keystream block 0; leaves s[12] at 1. */
 function polyKey(s: Int32Array): Float64Array {
@@ -16,19 +17,8 @@ function polyKey(s: Int32Array): Float64Array {
 /** Absorbs d[0..n) zero-padded to a multiple of 16 bytes (RFC 8439 pad16). */
 function absorb(p: Float64Array, d: Uint8Array, n: number): void {
   const full = n >> 4;
-  if (full > 0) {
-    let a = d;
-    if (a.byteOffset & 3) {
-      a = new Uint8Array(full << 4);
-      a.set(d.subarray(0, full << 4));
-    }
-    polyBlocks(p, new Int32Array(a.buffer, a.byteOffset, full << 2), 0, full, 1);
-  }
-  if (n & 15) {
-    const t = new Uint8Array(16);
-    t.set(d.subarray(full << 4, n));
-    polyBlocks(p, new Int32Array(t.buffer), 0, 1, 1);
-  }
+  if (full > 0) polyBlocks(p, blockWords(d, full), 0, full, 1);
+  if (n & 15) polyBlocks(p, tailWords(d, full << 4, n), 0, 1, 1);
 }
 
 /** Tag over aad and ct[0..n) (ct at offset 0 of its buffer), written to out[o..o+16). */

@@ -625,6 +625,43 @@ class GTabJob {
 }
 
 /**
+ * One step of building the table P, 3P, ..., 15P (Jacobian) of an affine point P (Montgomery
+ * domain) in t, with 2P in two: one point operation per call; true once the table is full.
+ */
+function oddMultiplesStep(X: EcCtx, t: JPoint[], px: Int32Array, py: Int32Array, two: JPoint): boolean {
+  const p = newPoint(X.N);
+  if (t.length === 0) {
+    p.x.set(px);
+    p.y.set(py);
+    p.z.set(X.F.one);
+    t.push(p);
+    pointDouble(X, two, p);
+    return false;
+  }
+  pointAdd(X, p, t[t.length - 1], two);
+  t.push(p);
+  return t.length === 8;
+}
+
+/** p, or when neg the point -p in q (p's x and z, its y negated into ny). */
+function signedPoint(X: EcCtx, p: JPoint, neg: boolean, q: JPoint, ny: Int32Array): JPoint {
+  if (!neg) return p;
+  X.F.sub(ny, X.zero, p.y);
+  q.x = p.x;
+  q.z = p.z;
+  q.y = ny;
+  return q;
+}
+
+/** y of the cached affine table's (2e+1)G, or when neg its negation in ny. */
+function gTableY(X: EcCtx, e: number, neg: boolean, ny: Int32Array): Int32Array {
+  const gy = (X.gtab as Int32Array[])[2 * e + 1];
+  if (!neg) return gy;
+  X.F.sub(ny, X.zero, gy);
+  return ny;
+}
+
+/**
  * k*P for a secret scalar k in [1, n-1] (big-endian, C.size bytes) and an affine point P
  * (Montgomery domain), or P = G when px is null (uses the cached G table). Regular odd-digit
  * windows; the result is Jacobian.
@@ -684,23 +721,10 @@ export class MulJob implements Job<JPoint> {
     }
     if (this.ph === 1) {
       // table of P, 3P, ..., 15P (Jacobian): one point operation per step
-      const t = this.tab;
-      if (t.length === 0) {
-        p = newPoint(X.N);
-        p.x.set(this.px as Int32Array);
-        p.y.set(this.py as Int32Array);
-        p.z.set(F.one);
-        t.push(p);
-        pointDouble(X, this.two, p);
-      } else {
-        p = newPoint(X.N);
-        pointAdd(X, p, t[t.length - 1], this.two);
-        t.push(p);
-        if (t.length === 8) {
-          this.ph = 2;
-          this.i = this.d.length - 1;
-          this.j = -1;
-        }
+      if (oddMultiplesStep(X, this.tab, this.px as Int32Array, this.py as Int32Array, this.two)) {
+        this.ph = 2;
+        this.i = this.d.length - 1;
+        this.j = -1;
       }
       return false;
     }
@@ -714,28 +738,16 @@ export class MulJob implements Job<JPoint> {
     w = this.d[this.i];
     e = (w < 0 ? -w : w) >> 1;
     if (this.px) {
-      p = this.tab[e];
-      if (w < 0) {
-        F.sub(this.ny, X.zero, p.y);
-        this.q.x = p.x;
-        this.q.z = p.z;
-        this.q.y = this.ny;
-        p = this.q;
-      }
+      p = signedPoint(X, this.tab[e], w < 0, this.q, this.ny);
       if (this.j < 0) pointCopy(acc, p);
       else pointAdd(X, acc, acc, p);
     } else {
-      const g = X.gtab as Int32Array[];
-      let gy = g[2 * e + 1];
-      if (w < 0) {
-        F.sub(this.ny, X.zero, gy);
-        gy = this.ny;
-      }
+      const gx = (X.gtab as Int32Array[])[2 * e], gy = gTableY(X, e, w < 0, this.ny);
       if (this.j < 0) {
-        acc.x.set(g[2 * e]);
+        acc.x.set(gx);
         acc.y.set(gy);
         acc.z.set(F.one);
-      } else pointAddAffine(X, acc, acc, g[2 * e], gy);
+      } else pointAddAffine(X, acc, acc, gx, gy);
     }
     this.j = 0;
     this.i--;
@@ -789,7 +801,7 @@ export class DualMulJob implements Job<JPoint> {
     this.sub = 1; // no doubling before the top digit
   }
   step(): boolean {
-    const X = this.X, F = X.F;
+    const X = this.X;
     let p: JPoint, w: number;
     if (this.ph === -2) {
       this.d1 = wnaf5(this.u1);
@@ -811,20 +823,7 @@ export class DualMulJob implements Job<JPoint> {
       return false;
     }
     if (this.ph === 1) {
-      const t = this.tab;
-      if (t.length === 0) {
-        p = newPoint(X.N);
-        p.x.set(this.qx);
-        p.y.set(this.qy);
-        p.z.set(F.one);
-        t.push(p);
-        pointDouble(X, this.two, p);
-      } else {
-        p = newPoint(X.N);
-        pointAdd(X, p, t[t.length - 1], this.two);
-        t.push(p);
-        if (t.length === 8) this.ph = 2;
-      }
+      if (oddMultiplesStep(X, this.tab, this.qx, this.qy, this.two)) this.ph = 2;
       return false;
     }
     const acc = this.acc;
@@ -838,14 +837,8 @@ export class DualMulJob implements Job<JPoint> {
         this.sub = 2;
         w = this.d1[this.i];
         if (w !== 0) {
-          const g = X.gtab as Int32Array[];
           const e = ((w < 0 ? -w : w) - 1) >> 1; // (2e+1)G
-          let gy = g[2 * e + 1];
-          if (w < 0) {
-            F.sub(this.ny, X.zero, gy);
-            gy = this.ny;
-          }
-          pointAddAffine(X, acc, acc, g[2 * e], gy);
+          pointAddAffine(X, acc, acc, (X.gtab as Int32Array[])[2 * e], gTableY(X, e, w < 0, this.ny));
           return false;
         }
       }
@@ -854,14 +847,7 @@ export class DualMulJob implements Job<JPoint> {
         w = this.d2[this.i];
         this.i--;
         if (w !== 0) {
-          p = this.tab[((w < 0 ? -w : w) - 1) >> 1];
-          if (w < 0) {
-            F.sub(this.ny, X.zero, p.y);
-            this.q.x = p.x;
-            this.q.z = p.z;
-            this.q.y = this.ny;
-            p = this.q;
-          }
+          p = signedPoint(X, this.tab[((w < 0 ? -w : w) - 1) >> 1], w < 0, this.q, this.ny);
           pointAdd(X, acc, acc, p);
           if (this.i < 0) {
             this.tab = [];

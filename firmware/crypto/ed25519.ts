@@ -45,12 +45,17 @@ const D2_HEX = "59f1b226949bd6eb56b183829a14e00030d1f3eef2808e19e7fcdf56dcd90624
 const SQRTM1_HEX = "b0a00e4a271beec478e42fad0618432fa7d7fb3d99004d2b0bdfc14f8024832b"; // sqrt(-1)
 const L_HEX = "edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010"; // group order L
 
+/** The constants above, for the unit tests. */
+export function edConstantsHex(): { d: string; d2: string; sqrtm1: string; L: string } {
+  return { d: D_HEX, d2: D2_HEX, sqrtm1: SQRTM1_HEX, L: L_HEX };
+}
+
 /**
  * The odd multiples 1B, 3B, ..., 15B of the base point, affine, each as y+x, y-x, 2d x y (32
  * bytes little-endian each, 96 per point), base64. Generated offline with BigInt arithmetic;
  * the unit tests recompute them.
  */
-function oddBTable(): Uint8Array {
+export function oddBTable(): Uint8Array {
   return b64("hTuM9caTvC8ZDoz7xi2Tz8JCPWSYSAsnZbrUMzqdzwc+kUDXBTkQnbO+QNEFnzn9CYqPaDSEwaVnEviYki/9RGiqeocFEsmr" +
   "nsSqzCPo2SaMWUPdy30bWqhlDJ9oexFvMJfuTKiwJa+KS4boMIRaAjJnAZ8CUBvB9PiAmhtOFnpl0vyk6B9hVn26weX9U9M7" +
   "vdZLIRrzMYFi2ltVhxW5KonY0A0/k64UYto1HCIjlFhM2/KMReVw0ca0uRKvJihaM7ulCES8EqIC7V7Hw0hQjUTsv1oM6xvd" +
@@ -303,7 +308,7 @@ function feEq(a: Fe, b: Fe): boolean {
  */
 export function ed25519VerifyJob(publicKey: Uint8Array, msg: Uint8Array, sig: Uint8Array): Job<boolean> {
   let phase = 0, res = false, done = false;
-  let x: EdCtx, pw: FePow, ay: Fe, au: Fe, av: Fe, av3: Fe, w: Fe, h: Hash, hashed = 0;
+  let x: EdCtx, pw: FePow, ay: Fe, au: Fe, av: Fe, av3: Fe, w: Fe, A: Pt, h: Hash, hashed = 0;
   let nafS: Int8Array, nafK: Int8Array, tabA: Cached[], tabB: Uint8Array, q: Fe[], P: Pt;
   let pos = 256, started = false, zi: Fe;
 
@@ -340,8 +345,7 @@ export function ed25519VerifyJob(publicKey: Uint8Array, msg: Uint8Array, sig: Ui
     return false;
   }
 
-  // Phase 2: x from the power, the decoding checks, the table of A; starts
-  // k = SHA-512(R || A || M).
+  // Phase 2: x from the power and the decoding checks.
   function decoded(): boolean {
     const ax = fe(), t = fe();
     feMul(ax, au, av3);
@@ -359,9 +363,16 @@ export function ed25519VerifyJob(publicKey: Uint8Array, msg: Uint8Array, sig: Ui
     for (let i = 0; i < 32; i++) nz |= xb[i];
     if (nz === 0 && sign === 1) return finish(false); // x = 0 with the sign bit set
     if ((xb[0] & 1) !== sign) feNeg(ax, ax);
-    // 1A, 3A, 5A, 7A (cached), from A and 2A: ~35 field operations.
-    const A = pt(), A2 = pt(), c2 = cached();
+    A = pt();
     ptFromXY(A, ax, ay);
+    phase = 3;
+    return false;
+  }
+
+  // Phase 3: 1A, 3A, 5A, 7A (cached), from A and 2A (~35 field operations); starts
+  // k = SHA-512(R || A || M).
+  function tableA(): boolean {
+    const A2 = pt(), c2 = cached();
     ptDbl(x, A2, A, true);
     toCached(x, c2, A2);
     tabA = [];
@@ -374,11 +385,11 @@ export function ed25519VerifyJob(publicKey: Uint8Array, msg: Uint8Array, sig: Ui
     h = SHA512.create();
     h.update(sig.subarray(0, 32));
     h.update(publicKey);
-    phase = 3;
+    phase = 4;
     return false;
   }
 
-  // Phase 3: the message, in slices; then k mod L and the recodings of S and k.
+  // Phase 4: the message, in slices; then k mod L and the recodings of S and k.
   function hashing(): boolean {
     const n = msg.length - hashed < ED25519_HASH_BYTES_PER_STEP ? msg.length - hashed : ED25519_HASH_BYTES_PER_STEP;
     h.update(msg.subarray(hashed, hashed + n));
@@ -389,11 +400,11 @@ export function ed25519VerifyJob(publicKey: Uint8Array, msg: Uint8Array, sig: Ui
     tabB = oddBTable();
     q = [fe(), fe(), fe()];
     P = pt();
-    phase = 4;
+    phase = 5;
     return false;
   }
 
-  // Phase 4: R' = [S]B - [k]A from the top digit down, starting from the neutral point.
+  // Phase 5: R' = [S]B - [k]A from the top digit down, starting from the neutral point.
   // Doublings of the neutral point are skipped. Each position costs a doubling (~8 field ops)
   // and ~9 per nonzero digit.
   function ladder(): boolean {
@@ -402,7 +413,7 @@ export function ed25519VerifyJob(publicKey: Uint8Array, msg: Uint8Array, sig: Ui
       if (pos < 0) {
         zi = fe();
         pw = new FePow(zi, P.Z, false);
-        phase = 5;
+        phase = 6;
         return false;
       }
       ds = nafS[pos];
@@ -428,7 +439,7 @@ export function ed25519VerifyJob(publicKey: Uint8Array, msg: Uint8Array, sig: Ui
     return false;
   }
 
-  // Phase 6: encode R' = (X/Z, Y/Z) and compare with the signature's R.
+  // Phase 7: encode R' = (X/Z, Y/Z) and compare with the signature's R.
   function encode(): boolean {
     const X = fe(), Y = fe();
     feMul(X, P.X, zi);
@@ -449,10 +460,11 @@ export function ed25519VerifyJob(publicKey: Uint8Array, msg: Uint8Array, sig: Ui
         return false;
       }
       if (phase === 2) return decoded();
-      if (phase === 3) return hashing();
-      if (phase === 4) return ladder();
-      if (phase === 5) {
-        if (pw.run(ED25519_OPS_PER_STEP)) phase = 6;
+      if (phase === 3) return tableA();
+      if (phase === 4) return hashing();
+      if (phase === 5) return ladder();
+      if (phase === 6) {
+        if (pw.run(ED25519_OPS_PER_STEP)) phase = 7;
         return false;
       }
       return encode();

@@ -93,6 +93,7 @@ export function feInt(n: number): Fe {
   return o;
 }
 
+// ---- GENERATED feAdd/feSub ----
 /** o = a + b (not carried: a "sum of two" for the bound rule). Unrolled: a loop costs 1.6x more on the interpreter. */
 export function feAdd(o: Fe, a: Fe, b: Fe): void {
   o[0] = a[0] + b[0];
@@ -122,12 +123,14 @@ export function feSub(o: Fe, a: Fe, b: Fe): void {
   o[9] = a[9] - b[9];
   o[10] = a[10] - b[10];
 }
+// ---- END GENERATED feAdd/feSub ----
 
 /** o = -a. */
 export function feNeg(o: Fe, a: Fe): void {
   for (let i = 0; i < 11; i++) o[i] = -a[i];
 }
 
+// ---- GENERATED feMul/feMulPM ----
 /** o = a b. Any of o, a, b may be the same array. */
 export function feMul(o: Fe, a: Fe, b: Fe): void {
   let t = 0, c = 0, m = MAGIC, v = conv, q = CV, w = CA,
@@ -208,7 +211,9 @@ export function feMulPM(o: Fe, n: Fe, a: Fe, b: Fe, x: Fe): void {
   o[1] = (y = x[1]) + (r = l1 + t / 16777216);
   n[1] = y - r;
 }
+// ---- END GENERATED feMul/feMulPM ----
 
+// ---- GENERATED feSqr ----
 /** o = a^2 (o may be a). Plain JS: 66 products beat 21 native column sums plus the copies. */
 export function feSqr(o: Fe, a: Fe): void {
   let t = 0, c = 0, m = MAGIC,
@@ -239,6 +244,7 @@ export function feSqr(o: Fe, a: Fe): void {
   o[0] = (c = l0 + t / 32768 * 19) - (t = c + m - m);
   o[1] = l1 + t / 16777216;
 }
+// ---- END GENERATED feSqr ----
 
 /** o = a reduced: any limbs with |a_i| < 2^52 in, reduced limbs out (see the bounds above). */
 export function feCarry(o: Fe, a: Fe): void {
@@ -250,6 +256,7 @@ export function feCarry(o: Fe, a: Fe): void {
   o[1] = l1 + t / 16777216;
 }
 
+// ---- GENERATED feA24 ----
 /**
  * The ladder's z2 factors: e = aa - bb (a difference of two, not carried) and
  * f = aa + 121665 e, carried (|aa + 121665 e| <= R + 2^17 * 2R < 2^42: exact).
@@ -270,39 +277,7 @@ export function feA24(e: Fe, f: Fe, aa: Fe, bb: Fe): void {
   f[0] = (c = l0 + t / 32768 * 19) - (t = c + m - m);
   f[1] = l1 + t / 16777216;
 }
-
-/**
- * r = s a carried (s a small integer, |s a_i| < 2^45), then o = x + r and n = x - r (outputs
- * 2R, like feMulPM). For the ladder's z3 = x1 (DA - CB)^2 when x1 is small (the base point 9).
- */
-export function feSmallPM(o: Fe, n: Fe, a: Fe, s: number, x: Fe): void {
-  let t = 0, c = 0, m = MAGIC, r = 0, y = 0, l0: number, l1: number;
-  l0 = (c = s * a[0]) - (t = c + m - m);
-  l1 = (c = s * a[1] + t / 16777216) - (t = c + m - m);
-  o[2] = (y = x[2]) + (r = (c = s * a[2] + t / 16777216) - (t = c + m - m));
-  n[2] = y - r;
-  o[3] = (y = x[3]) + (r = (c = s * a[3] + t / 16777216) - (t = c + m - m));
-  n[3] = y - r;
-  o[4] = (y = x[4]) + (r = (c = s * a[4] + t / 16777216) - (t = c + m - m));
-  n[4] = y - r;
-  o[5] = (y = x[5]) + (r = (c = s * a[5] + t / 16777216) - (t = c + m - m));
-  n[5] = y - r;
-  o[6] = (y = x[6]) + (r = (c = s * a[6] + t / 16777216) - (t = c + m - m));
-  n[6] = y - r;
-  o[7] = (y = x[7]) + (r = (c = s * a[7] + t / 16777216) - (t = c + m - m));
-  n[7] = y - r;
-  o[8] = (y = x[8]) + (r = (c = s * a[8] + t / 16777216) - (t = c + m - m));
-  n[8] = y - r;
-  o[9] = (y = x[9]) + (r = (c = s * a[9] + t / 16777216) - (t = c + m - m));
-  n[9] = y - r;
-  o[10] = (y = x[10]) + (r = (c = s * a[10] + t / 16777216) - (t = c + m - m));
-  n[10] = y - r;
-  o[0] = (y = x[0]) + (r = (c = l0 + t / 32768 * 19) - (t = c + m - m));
-  n[0] = y - r;
-  o[1] = (y = x[1]) + (r = l1 + t / 16777216);
-  n[1] = y - r;
-}
-
+// ---- END GENERATED feA24 ----
 
 /**
  * Loads 32 little-endian bytes b[off..off+32) as a field element, ignoring bit 255 (RFC 7748
@@ -315,6 +290,7 @@ export function feFromBytes(o: Fe, b: Uint8Array, off: number): void {
   feCarry(o, o);
 }
 
+// ---- GENERATED feFromBytesRaw ----
 /**
  * Loads 32 little-endian bytes as a field element without reducing it: limbs are the raw
  * 24-bit groups (0 <= x_i < 2^24 = 1.9 R; bit 255 ignored). For constant tables whose entries
@@ -334,6 +310,7 @@ export function feFromBytesRaw(o: Fe, b: Uint8Array, k: number): void {
   o[9] = b[k + 27] + b[k + 28] * 256 + b[k + 29] * 65536;
   o[10] = b[k + 30] + (b[k + 31] & 127) * 256;
 }
+// ---- END GENERATED feFromBytesRaw ----
 
 // Scratch for feToBytes: integer limbs, 24 bits each except the top one (15 bits, 2^240..2^255).
 const tb = new Int32Array(11);

@@ -24,6 +24,7 @@ import type { Aead, AesBlock } from "./types";
 import { EtError } from "../errors";
 import { ctEqual } from "../util/bytes";
 import { aesBlock } from "./aes";
+import { blockWords, tailWords } from "./words";
 
 let RT: Uint16Array | null = null;
 
@@ -237,19 +238,8 @@ function ghashSmall(K: GKey, st: Int32Array, dw: Int32Array, i: number, nb: numb
 /** GHASH update with d[0..n) zero-padded to whole blocks. */
 function ghash(K: GKey, st: Int32Array, d: Uint8Array, n: number): void {
   const full = n >> 4;
-  if (full > 0) {
-    let a = d;
-    if (a.byteOffset & 3) {
-      a = new Uint8Array(full << 4);
-      a.set(d.subarray(0, full << 4));
-    }
-    K.f(K, st, new Int32Array(a.buffer, a.byteOffset, full << 2), 0, full);
-  }
-  if (n & 15) {
-    const t = new Uint8Array(16);
-    t.set(d.subarray(full << 4, n));
-    K.f(K, st, new Int32Array(t.buffer), 0, 1);
-  }
+  if (full > 0) K.f(K, st, blockWords(d, full), 0, full);
+  if (n & 15) K.f(K, st, tailWords(d, full << 4, n), 0, 1);
 }
 
 /** Big-endian 64-bit bit count of n bytes into b[o..o+8). */

@@ -12,15 +12,13 @@
 // - the schedule makes two words per pass, keeping W[t-2], W[t-1] in locals (5%).
 // Every board profile has a native SHA-256 today; this is the fallback and the reference.
 
-import type { Hash, HashAlg } from "./types";
+import type { HashAlg } from "./types";
+import { blockHashAlg } from "./blockhash";
 
-// Round constants (FIPS 180-4 §4.2.2) and the message schedule, built on first use
-// (512 bytes) so that a bundle carrying this code but never running it spends no RAM on them.
-let K: Int32Array | null = null;
-let W: Int32Array | null = null;
-
-function tables(): void {
-  K = new Int32Array([
+/** The 64 round constants (FIPS 180-4 §4.2.2), a new array. They are also the high halves of
+ *  SHA-512's first 64 constants (§4.2.3: the same cube roots, to 32 and to 64 bits). */
+export function sha256K(): Int32Array {
+  return new Int32Array([
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
     0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
     0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
@@ -30,6 +28,15 @@ function tables(): void {
     0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
     0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
   ]);
+}
+
+// Round constants and the message schedule, built on first use (512 bytes) so that a bundle
+// carrying this code but never running it spends no RAM on them.
+let K: Int32Array | null = null;
+let W: Int32Array | null = null;
+
+function tables(): void {
+  K = sha256K();
   W = new Int32Array(64);
 }
 
@@ -88,88 +95,6 @@ function compress(H: Int32Array, d: Uint8Array, p: number, end: number): void {
   }
 }
 
-class Sha256 implements Hash {
-  readonly outputLen: number = 32;
-  readonly blockLen: number = 64;
-  /** Chaining state. */
-  s: Int32Array;
-  /** Partial block and its fill. */
-  buf: Uint8Array;
-  n: number;
-  /** Total bytes hashed (exact below 2^53). */
-  len: number;
-  constructor(s: Int32Array, buf: Uint8Array, n: number, len: number) {
-    this.s = s;
-    this.buf = buf;
-    this.n = n;
-    this.len = len;
-  }
-  update(data: Uint8Array): Hash {
-    const len = data.length;
-    const buf = this.buf;
-    let p = 0;
-    this.len += len;
-    if (this.n > 0) {
-      p = 64 - this.n;
-      if (p > len) p = len;
-      buf.set(data.subarray(0, p), this.n);
-      this.n += p;
-      if (this.n < 64) return this;
-      compress(this.s, buf, 0, 64);
-      this.n = 0;
-    }
-    const full = len - ((len - p) & 63);
-    if (full > p) compress(this.s, data, p, full);
-    if (full < len) {
-      buf.set(data.subarray(full), 0);
-      this.n = len - full;
-    }
-    return this;
-  }
-  digest(): Uint8Array {
-    // Pad into a scratch copy so the object stays usable (TLS transcript hashes).
-    const s = new Int32Array(this.s);
-    const n = this.n;
-    const blk = new Uint8Array(n < 56 ? 64 : 128);
-    blk.set(this.buf.subarray(0, n), 0);
-    blk[n] = 0x80;
-    const e = blk.length;
-    const bits = this.len * 8;
-    const hi = (this.len / 536870912) >>> 0;
-    const lo = bits >>> 0;
-    blk[e - 8] = hi >>> 24; blk[e - 7] = hi >>> 16; blk[e - 6] = hi >>> 8; blk[e - 5] = hi;
-    blk[e - 4] = lo >>> 24; blk[e - 3] = lo >>> 16; blk[e - 2] = lo >>> 8; blk[e - 1] = lo;
-    compress(s, blk, 0, e);
-    const out = new Uint8Array(32);
-    for (let i = 0; i < 8; i++) {
-      const v = s[i];
-      out[i * 4] = v >>> 24; out[i * 4 + 1] = v >>> 16; out[i * 4 + 2] = v >>> 8; out[i * 4 + 3] = v;
-    }
-    return out;
-  }
-  clone(): Hash {
-    // Not `new Sha256` here: the bundler may turn the class into a named class expression,
-    // whose name the interpreter does not bind inside the class (FACTS §2).
-    return make(new Int32Array(this.s), new Uint8Array(this.buf), this.n, this.len);
-  }
-}
-
-function make(s: Int32Array, buf: Uint8Array, n: number, len: number): Hash {
-  return new Sha256(s, buf, n, len);
-}
-
-function create(): Hash {
-  return make(
-    new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]),
-    new Uint8Array(64), 0, 0);
-}
-
-export const portableSha256: HashAlg = {
-  name: "SHA-256",
-  outputLen: 32,
-  blockLen: 64,
-  create: create,
-  hash: function (data: Uint8Array): Uint8Array {
-    return create().update(data).digest();
-  },
-};
+export const portableSha256: HashAlg = /*#__PURE__*/ blockHashAlg("SHA-256", 32, 64, compress, new Int32Array([
+  0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+]));

@@ -9,7 +9,9 @@
 // Cost on the interpreter is roughly per token executed; see compress() for the measured
 // choices.
 
-import type { Hash, HashAlg } from "./types";
+import type { HashAlg } from "./types";
+import { blockHashAlg } from "./blockhash";
+import { sha256K } from "./sha256";
 
 // Round constants (FIPS 180-4 §4.2.3) and the message schedule, as high and low halves.
 // Built on first use (1,280 bytes), so a bundle that carries this code but never runs it
@@ -20,18 +22,13 @@ let Wh: Int32Array | null = null;
 let Wl: Uint32Array | null = null;
 
 function tables(): void {
-  Kh = new Int32Array([
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+  // The high halves of the first 64 are SHA-256's constants.
+  Kh = new Int32Array(80);
+  Kh.set(sha256K());
+  Kh.set(new Int32Array([
     0xca273ece, 0xd186b8c7, 0xeada7dd6, 0xf57d4f7f, 0x06f067aa, 0x0a637dc5, 0x113f9804, 0x1b710b35,
     0x28db77f5, 0x32caab7b, 0x3c9ebe0a, 0x431d67c4, 0x4cc5d4be, 0x597f299c, 0x5fcb6fab, 0x6c44198c,
-  ]);
+  ]), 64);
   Kl = new Uint32Array([
     0xd728ae22, 0x23ef65cd, 0xec4d3b2f, 0x8189dbbc, 0xf348b538, 0xb605d019, 0xaf194f9b, 0xda6d8118,
     0xa3030242, 0x45706fbe, 0x4ee4b28c, 0xd5ffb4e2, 0xf27b896f, 0x3b1696b1, 0x25c71235, 0xcf692694,
@@ -115,94 +112,12 @@ function compress(H: Int32Array, d8: Uint8Array, p: number, end: number): void {
   }
 }
 
-class Sha512 implements Hash {
-  readonly outputLen: number;
-  readonly blockLen: number = 128;
-  s: Int32Array;
-  buf: Uint8Array;
-  n: number;
-  len: number;
-  constructor(outputLen: number, s: Int32Array, buf: Uint8Array, n: number, len: number) {
-    this.outputLen = outputLen;
-    this.s = s;
-    this.buf = buf;
-    this.n = n;
-    this.len = len;
-  }
-  update(data: Uint8Array): Hash {
-    const len = data.length;
-    const buf = this.buf;
-    let p = 0;
-    this.len += len;
-    if (this.n > 0) {
-      p = 128 - this.n;
-      if (p > len) p = len;
-      buf.set(data.subarray(0, p), this.n);
-      this.n += p;
-      if (this.n < 128) return this;
-      compress(this.s, buf, 0, 128);
-      this.n = 0;
-    }
-    const full = len - ((len - p) & 127);
-    if (full > p) compress(this.s, data, p, full);
-    if (full < len) {
-      buf.set(data.subarray(full), 0);
-      this.n = len - full;
-    }
-    return this;
-  }
-  digest(): Uint8Array {
-    const s = new Int32Array(this.s);
-    const n = this.n;
-    const blk = new Uint8Array(n < 112 ? 128 : 256);
-    blk.set(this.buf.subarray(0, n), 0);
-    blk[n] = 0x80;
-    // 128-bit length in bits; only the low 64 bits can be non-zero here.
-    const e = blk.length;
-    const hi = (this.len / 536870912) >>> 0;
-    const lo = (this.len * 8) >>> 0;
-    blk[e - 8] = hi >>> 24; blk[e - 7] = hi >>> 16; blk[e - 6] = hi >>> 8; blk[e - 5] = hi;
-    blk[e - 4] = lo >>> 24; blk[e - 3] = lo >>> 16; blk[e - 2] = lo >>> 8; blk[e - 1] = lo;
-    compress(s, blk, 0, e);
-    const out = new Uint8Array(this.outputLen);
-    for (let i = 0; i < out.length; i += 4) {
-      const v = s[i >> 2];
-      out[i] = v >>> 24; out[i + 1] = v >>> 16; out[i + 2] = v >>> 8; out[i + 3] = v;
-    }
-    return out;
-  }
-  clone(): Hash {
-    // Not `new Sha512` here: the bundler may turn the class into a named class expression,
-    // whose name the interpreter does not bind inside the class (FACTS §2).
-    return make(this.outputLen, new Int32Array(this.s), new Uint8Array(this.buf), this.n, this.len);
-  }
-}
-
-function make(outputLen: number, s: Int32Array, buf: Uint8Array, n: number, len: number): Hash {
-  return new Sha512(outputLen, s, buf, n, len);
-}
-
-function alg(name: string, outputLen: number, iv: Int32Array): HashAlg {
-  const create = function (): Hash {
-    return make(outputLen, new Int32Array(iv), new Uint8Array(128), 0, 0);
-  };
-  return {
-    name: name,
-    outputLen: outputLen,
-    blockLen: 128,
-    create: create,
-    hash: function (data: Uint8Array): Uint8Array {
-      return create().update(data).digest();
-    },
-  };
-}
-
-export const portableSha512: HashAlg = /*#__PURE__*/ alg("SHA-512", 64, new Int32Array([
+export const portableSha512: HashAlg = /*#__PURE__*/ blockHashAlg("SHA-512", 64, 128, compress, new Int32Array([
   0x6a09e667, 0xf3bcc908, 0xbb67ae85, 0x84caa73b, 0x3c6ef372, 0xfe94f82b, 0xa54ff53a, 0x5f1d36f1,
   0x510e527f, 0xade682d1, 0x9b05688c, 0x2b3e6c1f, 0x1f83d9ab, 0xfb41bd6b, 0x5be0cd19, 0x137e2179,
 ]));
 
-export const portableSha384: HashAlg = /*#__PURE__*/ alg("SHA-384", 48, new Int32Array([
+export const portableSha384: HashAlg = /*#__PURE__*/ blockHashAlg("SHA-384", 48, 128, compress, new Int32Array([
   0xcbbb9d5d, 0xc1059ed8, 0x629a292a, 0x367cd507, 0x9159015a, 0x3070dd17, 0x152fecd8, 0xf70e5939,
   0x67332667, 0xffc00b31, 0x8eb44a87, 0x68581511, 0xdb0c2e0d, 0x64f98fa7, 0x47b5481d, 0xbefa4fa4,
 ]));

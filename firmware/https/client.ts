@@ -6,6 +6,9 @@ import { Emitter } from "../util/emitter";
 import { EtError } from "../errors";
 import { VERSION } from "../board";
 import { TlsSocket, anchorsFrom } from "../tls/socket";
+import type { SessionCache } from "../tls/resume";
+import type { ChainCache } from "../tls/chaincache";
+import { anchorsVersion } from "../tls/chaincache";
 import type { AnchorSource } from "../x509/anchor";
 import { ResponseParser } from "./parser";
 import { parseUrl, resolveLocation } from "./url";
@@ -32,6 +35,14 @@ export interface RequestOptions {
   keepAlive?: boolean;
   recordSizeLimit?: number;
   maxFragmentLength?: number;
+  /** Passed to tls.connect (socket.ts ConnectOptions): TLS 1.2 (default on), RSA key exchange
+   *  (default off, no forward secrecy), session cache (default shared; false for none), psk_ke,
+   *  verified-chain cache. */
+  tls12?: boolean;
+  rsaKeyExchange?: boolean;
+  session?: SessionCache | false;
+  pskKe?: boolean;
+  chainCache?: ChainCache | false;
 }
 
 /** Idle verified connections by "host:port". */
@@ -94,7 +105,8 @@ export class ClientRequest extends Emitter {
     this.emit("error", e);
   }
 
-  private key(): string { return this.url.host + ":" + this.url.port; }
+  // A kept connection is reused only under the same trust anchors it was verified with.
+  private key(): string { return this.url.host + ":" + this.url.port + "|" + anchorsVersion(this.anchors); }
 
   private send(): void {
     const self = this;
@@ -112,6 +124,7 @@ export class ClientRequest extends Emitter {
       s = new TlsSocket({
         host: this.url.host, port: this.url.port, ca: this.anchors, alpn: ["http/1.1"], timeout: this.o.timeout,
         recordSizeLimit: this.o.recordSizeLimit, maxFragmentLength: this.o.maxFragmentLength,
+        tls12: this.o.tls12, rsaKeyExchange: this.o.rsaKeyExchange, session: this.o.session, pskKe: this.o.pskKe, chainCache: this.o.chainCache,
       }, this.anchors);
     } catch (e) {
       this.fail(e as EtError);

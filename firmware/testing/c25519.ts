@@ -1,7 +1,7 @@
 // Internals exposed to vector tests and benchmarks (Curve25519 family).
-import { fe, feInt, feMul, feSqr, feMulPM, feSmallPM, feA24, feCarry, feAdd, feSub, feFromBytes, feToBytes, feBytes, feInvert, fePow22523 } from "../crypto/field25519";
-import { x25519, x25519Base, x25519Job, x25519BaseJob } from "../crypto/x25519";
-import { ed25519Verify, ed25519VerifyJob, b64 } from "../crypto/ed25519";
+import { fe, feInt, feMul, feSqr, feMulPM, feA24, feCarry, feAdd, feSub, feFromBytes, feToBytes, feBytes, feInvert, fePow22523 } from "../crypto/field25519";
+import { x25519, x25519Base, x25519Job, x25519BaseJob, combTable } from "../crypto/x25519";
+import { ed25519Verify, ed25519VerifyJob, b64, oddBTable, edConstantsHex } from "../crypto/ed25519";
 
 export const c25519 = {
   x25519: x25519,
@@ -11,12 +11,14 @@ export const c25519 = {
   ed25519Verify: ed25519Verify,
   ed25519VerifyJob: ed25519VerifyJob,
   b64: b64,
+  oddBTable: oddBTable,
+  combTable: combTable,
+  edConstantsHex: edConstantsHex,
   fe: fe,
   feInt: feInt,
   feMul: feMul,
   feSqr: feSqr,
   feMulPM: feMulPM,
-  feSmallPM: feSmallPM,
   feA24: feA24,
   feCarry: feCarry,
   feAdd: feAdd,

@@ -14,6 +14,9 @@ export interface PeerIdentity {
   subject: string;
   /** Seconds since 1970 after which the validated chain expires. */
   notAfter: number;
+  /** True when the chain's signatures were not checked again: the verified-chain cache
+   *  (chaincache.ts) knew it (validity time and host name were checked). */
+  cached?: boolean;
 }
 
 function schemeAlg(scheme: number, key: PublicKeyInfo): SigAlg | null {

@@ -10,11 +10,11 @@ import { Reader, Writer } from "./codec";
 import * as C from "./constants";
 import {
   alertFor, tlsFail, A_CLOSE_NOTIFY, A_DECODE_ERROR, A_DECRYPT_ERROR, A_ILLEGAL_PARAMETER,
-  A_MISSING_EXTENSION, A_PROTOCOL_VERSION, A_UNEXPECTED_MESSAGE,
+  A_MISSING_EXTENSION, A_PROTOCOL_VERSION, A_UNEXPECTED_MESSAGE, A_UNSUPPORTED_EXTENSION,
 } from "./alerts";
 import { RecordLayer } from "./record";
 import { HandshakeReader, clientHello, handshakeMessage, parseServerHello, readExtensions } from "./messages";
-import type { HandshakeMessage, HelloParams, ServerHello } from "./messages";
+import type { HandshakeMessage, HelloParams, PskOffer, ServerHello } from "./messages";
 import type { Suite } from "./suites";
 import { SUITES13, findSuite } from "./suites";
 import { KeySchedule } from "./keyschedule";
@@ -22,6 +22,7 @@ import type { Ephemeral } from "./kex";
 import { keyShareJob, sharedSecretJob } from "./kex";
 import { certificateVerifyJob } from "./certverify";
 import type { PeerIdentity } from "./certverify";
+import type { Handover } from "./handshake-common";
 
 export interface ClientOptions {
   /** Name the certificate must match; also sent as SNI unless it is an IP address. */
@@ -38,6 +39,27 @@ export interface ClientOptions {
   maxFragmentLength?: number;
   /** Largest handshake message accepted (a certificate chain, mostly). */
   maxHandshakeMessage?: number;
+  /** Also offer TLS 1.2 (client12.ts): its extensions and suites, and where the connection goes
+   *  when the server picks 1.2. Absent: TLS 1.3 only. */
+  tls12?: Offer12 | null;
+  /** legacy_session_id to send (a TLS 1.2 session being resumed); default 32 random bytes. */
+  sessionId?: Uint8Array | null;
+  /** A ticket (NewSessionTicket of an earlier connection) to resume with. */
+  psk?: SessionTicket | null;
+  /** Also offer psk_ke (resumption without a fresh (EC)DHE: no forward secrecy for this
+   *  connection if the ticket key leaks); default psk_dhe_ke only. */
+  pskKe?: boolean;
+  /** A key share computed ahead of time (tls.precompute), or null. */
+  takeShare?: (group: number) => Ephemeral | null;
+  /** Send no key share (an empty list): for a server expected to pick TLS 1.2 (a TLS 1.2 session
+   *  is being resumed), which needs none; a TLS 1.3 server asks for one with HelloRetryRequest. */
+  deferShare?: boolean;
+}
+
+export interface Offer12 {
+  extra: Uint8Array;
+  suites: number[];
+  handover: (h: Handover) => void;
 }
 
 export interface SessionTicket {
@@ -48,6 +70,9 @@ export interface SessionTicket {
   ageAdd: number;
   received: number;
   host: string;
+  /** Who the server proved to be on the connection that issued the ticket. */
+  peer?: PeerIdentity | null;
+  alpn?: string | null;
 }
 
 export interface ConnectionInfo {
@@ -56,6 +81,8 @@ export interface ConnectionInfo {
   group: number;
   alpn: string | null;
   peer: PeerIdentity;
+  /** True when the session was resumed (no certificate this time: `peer` is the one proved before). */
+  resumed?: boolean;
 }
 
 declare function getTime(): number;
@@ -102,6 +129,8 @@ export class Client13 {
   private peer: PeerIdentity | null;
   private alpn: string | null;
   private ccsAllowed: boolean;
+  private psk: SessionTicket | null;
+  private resumed: boolean;
 
   constructor(o: ClientOptions) {
     this.o = o;
@@ -115,6 +144,7 @@ export class Client13 {
     this.suite = null; this.th = null; this.ks = null;
     this.cHs = null; this.sHs = null; this.cAp = null; this.sAp = null; this.resMaster = null;
     this.certContext = null; this.peer = null; this.alpn = null; this.ccsAllowed = false;
+    this.psk = o.psk || null; this.resumed = false;
   }
 
   // ---- engine ------------------------------------------------------------------------------
@@ -123,8 +153,24 @@ export class Client13 {
   start(): void {
     const self = this;
     const groups = this.o.groups || [C.GROUP_X25519, C.GROUP_SECP256R1];
+    const pre = this.o.deferShare ? null : this.o.takeShare ? this.o.takeShare(groups[0]) : null;
+    if (pre || this.o.deferShare) {
+      this.share = pre;
+      this.progress(pre ? "key_share_ready" : "key_share_deferred");
+      try { this.sendClientHello(groups, null); } catch (e) { this.fail(e); }
+      return;
+    }
     this.progress("key_share");
-    this.run(andThen(keyShareJob(groups[0], this.o.random), function (e: Ephemeral) {
+    let job: Job<Ephemeral>;
+    try {
+      job = keyShareJob(groups[0], this.o.random);
+    } catch (e) {
+      // No random numbers (ENTROPY_FAILED) or no key: nothing was sent, so no alert either.
+      this.closed = true;
+      this.onError(e instanceof EtError ? e : new EtError("TLS_INTERNAL", String(e)));
+      return;
+    }
+    this.run(andThen(job, function (e: Ephemeral) {
       self.share = e;
       self.sendClientHello(groups, null);
       return null;
@@ -209,6 +255,9 @@ export class Client13 {
   private onAlert(data: Uint8Array): void {
     if (data.length !== 2) tlsFail(A_DECODE_ERROR, "TLS_DECODE", "alert of " + data.length + " bytes");
     if (data[1] === A_CLOSE_NOTIFY) {
+      // Answer with our own close_notify before the socket closes (§6.1: each party sends one
+      // before closing its write side); without it OpenSSL logs "unexpected eof while reading".
+      try { this.sendAlert(1, A_CLOSE_NOTIFY); } catch (ignored) { /* the socket may be gone */ }
       this.closed = true;
       this.onEnd();
       return;
@@ -260,15 +309,22 @@ export class Client13 {
       if (mfl && !MFL_CODES[mfl]) throw new EtError("TLS_BAD_OPTION", "maxFragmentLength must be 512, 1024, 2048 or 4096");
       if (rsl && (rsl < 64 || rsl > 16384)) throw new EtError("TLS_BAD_OPTION", "recordSizeLimit must be 64..16384");
       this.hello = {
-        random: o.random(32), sessionId: o.random(32), suites: o.suites || [C.TLS_AES_128_GCM_SHA256, C.TLS_CHACHA20_POLY1305_SHA256, C.TLS_AES_256_GCM_SHA384],
+        random: o.random(32), sessionId: o.sessionId || o.random(32), suites: (o.suites || [C.TLS_AES_128_GCM_SHA256, C.TLS_CHACHA20_POLY1305_SHA256, C.TLS_AES_256_GCM_SHA384]).concat(o.tls12 ? o.tls12.suites : []),
         serverName: isIpLiteral(o.host) ? null : o.host, groups: groups, keyShares: [], sigAlgs: SIG_ALGS,
-        alpn: o.alpn || [], recordSizeLimit: rsl ? rsl + 1 : 0, maxFragmentCode: mfl ? MFL_CODES[mfl] : 0, cookie: null, versions: [C.TLS13],
+        alpn: o.alpn || [], recordSizeLimit: rsl ? rsl + 1 : 0, maxFragmentCode: mfl ? MFL_CODES[mfl] : 0, cookie: null, versions: o.tls12 ? [C.TLS13, C.TLS12] : [C.TLS13],
+        extra: o.tls12 ? o.tls12.extra : null, pskModes: [1],
       };
     }
-    const share = this.share as Ephemeral;
-    this.hello.keyShares = [{ group: share.group, pub: share.pub }];
+    this.hello.psk = this.pskOffer();
+    // psk_ke (resumption without (EC)DHE) is offered alone, when allowed and a ticket is in hand:
+    // servers pick psk_dhe_ke whenever it is offered. A server that does not allow psk_ke then
+    // does a full handshake (and sends no tickets on it).
+    if (!this.th) this.hello.pskModes = o.pskKe && this.hello.psk ? [0] : [1];
+    const share = this.share;
+    this.hello.keyShares = share ? [{ group: share.group, pub: share.pub }] : [];
     this.hello.cookie = cookie;
     const msg = clientHello(this.hello);
+    if (this.hello.psk) this.bindPsk(msg);
     if (this.th) this.th.update(msg); else this.ch1 = msg;
     this.sendRecords(C.CT_HANDSHAKE, msg);
     this.rec.version = 0x0303;
@@ -277,14 +333,50 @@ export class Client13 {
     this.progress("client_hello");
   }
 
+  /** The pre_shared_key identity for the ticket in hand (§4.2.11), or null when it is unusable. */
+  private pskOffer(): PskOffer | null {
+    const t = this.psk;
+    const suite = t ? findSuite(SUITES13, t.suite) : null;
+    if (!t || !suite) return null;
+    const age = getTime() - t.received;
+    if (age < 0 || age >= t.lifetime || t.host !== this.o.host) { this.psk = null; return null; }
+    // obfuscated_ticket_age = (age in ms + ticket_age_add) mod 2^32
+    return { identity: t.ticket, age: (Math.floor(age * 1000) + t.ageAdd) % 4294967296, binderLen: suite.hash.outputLen };
+  }
+
+  /** Writes the PSK binder: HMAC over the transcript up to the truncated ClientHello
+   *  (everything before the binders list), keyed from the ticket's binder key (§4.2.11.2). */
+  private bindPsk(msg: Uint8Array): void {
+    const t = this.psk as SessionTicket;
+    const suite = findSuite(SUITES13, t.suite) as Suite;
+    const n = suite.hash.outputLen;
+    const h = this.th ? this.th.clone() : suite.hash.create();
+    h.update(msg.subarray(0, msg.length - n - 3));
+    const ks = new KeySchedule(suite, t.psk);
+    msg.set(ks.finished(ks.binderKey(), h.digest()), msg.length - n);
+    this.progress("resume_offered");
+  }
+
   private expectServerHello(m: HandshakeMessage): Job<any> | null {
     this.expect(m, C.HT_SERVER_HELLO, "ServerHello");
-    const sh = parseServerHello(m.body, SH_EXTS);
+    const t12 = this.o.tls12;
+    // With TLS 1.2 offered, its extensions may come back; the 1.2 client checks them.
+    const sh = parseServerHello(m.body, t12 ? null : SH_EXTS);
     const hello = this.hello as HelloParams;
     if (sh.version !== C.TLS13) {
       const tail = toHex(sh.random.subarray(24));
       if (tail === C.DOWNGRADE_12 || tail === C.DOWNGRADE_11) tlsFail(A_ILLEGAL_PARAMETER, "TLS_DOWNGRADE", "ServerHello carries the downgrade sentinel");
+      if (sh.version === C.TLS12 && t12 && !this.retried) {
+        // The TLS 1.2 client takes over this connection: same records, same transcript.
+        this.closed = true;
+        this.state = null;
+        t12.handover({ rec: this.rec, hs: this.hs, ch: this.ch1 as Uint8Array, hello: hello, share: this.share, sh: sh, shRaw: m.raw });
+        return null;
+      }
       tlsFail(A_PROTOCOL_VERSION, "TLS_VERSION", "the server chose version 0x" + sh.version.toString(16) + "; only TLS 1.3 is offered");
+    }
+    if (t12) {
+      for (const k in sh.ext) if (SH_EXTS.indexOf(+k) < 0) tlsFail(A_UNSUPPORTED_EXTENSION, "TLS_UNSUPPORTED_EXTENSION", "extension " + k + " not allowed in ServerHello");
     }
     if (!ctEqual(sh.sessionId, hello.sessionId)) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_SESSION_ID", "ServerHello does not echo the session id");
     const suite = hello.suites.indexOf(sh.suite) >= 0 ? findSuite(SUITES13, sh.suite) : null;
@@ -305,15 +397,15 @@ export class Client13 {
     this.progress("hello_retry");
     const ks = sh.ext[C.EXT_KEY_SHARE];
     const hello = this.hello as HelloParams;
-    const share = this.share as Ephemeral;
-    let group = share.group;
+    const share = this.share; // null when none was sent (deferShare)
+    let group = share ? share.group : 0;
     if (ks) {
       if (ks.length !== 2) tlsFail(A_DECODE_ERROR, "TLS_DECODE", "key_share in HelloRetryRequest");
       group = (ks[0] << 8) | ks[1];
-      if (hello.groups.indexOf(group) < 0 || group === share.group) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_GROUP", "HelloRetryRequest asks for group " + group);
+      if (hello.groups.indexOf(group) < 0 || group === (share ? share.group : 0)) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_GROUP", "HelloRetryRequest asks for group " + group);
     }
     const cookie = sh.ext[C.EXT_COOKIE] ? new Reader(sh.ext[C.EXT_COOKIE]).vecBytes(2) : null;
-    if (!ks && !cookie) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_RETRY", "HelloRetryRequest that would not change the ClientHello");
+    if (!ks && (!cookie || !share)) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_RETRY", "HelloRetryRequest that would not change the ClientHello, or names no group");
     // The transcript restarts from message_hash(ClientHello1) (§4.4.1).
     const th = this.th as Hash;
     const h1 = th.digest();
@@ -321,8 +413,9 @@ export class Client13 {
     t.update(handshakeMessage(C.HT_MESSAGE_HASH, h1));
     t.update(m.raw);
     this.th = t;
+    if (this.psk && (findSuite(SUITES13, this.psk.suite) as Suite).hash !== (this.suite as Suite).hash) this.psk = null;
     const self = this;
-    if (group === share.group) { this.sendClientHello(hello.groups, cookie); return null; }
+    if (share && group === share.group) { this.sendClientHello(hello.groups, cookie); return null; }
     return andThen(keyShareJob(group, this.o.random), function (e: Ephemeral) {
       self.share = e;
       self.sendClientHello(hello.groups, cookie);
@@ -332,31 +425,59 @@ export class Client13 {
 
   private onServerHello(sh: ServerHello, m: HandshakeMessage): Job<any> | null {
     const ks = sh.ext[C.EXT_KEY_SHARE];
-    if (!ks) tlsFail(A_MISSING_EXTENSION, "TLS_MISSING_EXTENSION", "ServerHello without key_share");
-    if (sh.ext[C.EXT_PRE_SHARED_KEY]) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_PSK", "pre_shared_key chosen but none was offered");
-    const r = new Reader(ks);
-    const group = r.u16();
-    const peer = r.vecBytes(2);
-    r.done();
+    const pskExt = sh.ext[C.EXT_PRE_SHARED_KEY];
+    if (pskExt) {
+      // The server accepted our ticket: identity 0 (the only one), same hash as the ticket's suite.
+      const hello = this.hello as HelloParams;
+      const pr = new Reader(pskExt);
+      const sel = pr.u16();
+      pr.done();
+      if (!hello.psk || !this.psk || sel !== 0) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_PSK", "pre_shared_key chosen but none was offered");
+      const ts = findSuite(SUITES13, this.psk.suite) as Suite;
+      if (ts.hash !== (this.suite as Suite).hash) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_PSK", "resumption with a suite of another hash");
+      if (!this.psk.peer) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_PSK", "ticket without a verified server identity");
+      this.resumed = true;
+      this.peer = this.psk.peer as PeerIdentity;
+    }
+    if (!ks && !(this.resumed && this.o.pskKe)) tlsFail(A_MISSING_EXTENSION, "TLS_MISSING_EXTENSION", "ServerHello without key_share");
     const share = this.share as Ephemeral;
-    if (group !== share.group) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_GROUP", "server key share for group " + group + ", not the one offered");
+    let peer: Uint8Array | null = null;
+    if (ks) {
+      const r = new Reader(ks);
+      const group = r.u16();
+      peer = r.vecBytes(2);
+      r.done();
+      if (!share || group !== share.group) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_GROUP", "server key share for group " + group + ", not the one offered");
+    }
     (this.th as Hash).update(m.raw);
-    this.progress("server_hello");
+    this.progress(this.resumed ? "resumed" : "server_hello");
     const self = this;
-    return andThen(sharedSecretJob(share, peer), function (shared: Uint8Array) {
+    if (!peer) (this.hello as HelloParams).keyShares = [{ group: 0, pub: new Uint8Array(0) }]; // psk_ke: ConnectionInfo.group 0
+    const derive = function (shared: Uint8Array): Job<any> | null {
       self.keyChange();
-      const ks2 = new KeySchedule(self.suite as Suite, null);
+      const ks2 = new KeySchedule(self.suite as Suite, self.resumed ? (self.psk as SessionTicket).psk : null);
       ks2.handshake(shared);
       const th = (self.th as Hash).digest();
       self.cHs = ks2.derive("c hs traffic", th);
       self.sHs = ks2.derive("s hs traffic", th);
       self.ks = ks2;
       self.rec.read = ks2.cipher(self.sHs);
+      // From here on everything we send is protected with the client handshake key, alerts
+      // included (§5, §6: alerts are encrypted under the current write state); a plaintext alert
+      // after ServerHello is dropped by strict servers (GnuTLS: "Decryption has failed").
+      // The compatibility CCS (§D.4) goes first, unprotected, before the encrypted flight.
+      const ccs = new Uint8Array(1);
+      ccs[0] = 1;
+      self.sendRecords(C.CT_CHANGE_CIPHER_SPEC, ccs);
+      self.rec.write = ks2.cipher(self.cHs);
       self.share = null;
       self.state = self.expectEncryptedExtensions;
       self.progress("handshake_keys");
       return null;
-    });
+    };
+    // psk_ke: no (EC)DHE, the handshake secret takes a zero input (§7.1).
+    if (!peer) return derive(new Uint8Array((this.suite as Suite).hash.outputLen));
+    return andThen(sharedSecretJob(share, peer), derive);
   }
 
   // ---- the server's encrypted flight ------------------------------------------------------
@@ -392,7 +513,8 @@ export class Client13 {
       this.rec.maxOut = this.rec.maxIn = 256 << v[0];
     }
     (this.th as Hash).update(m.raw);
-    this.state = this.expectCertificate;
+    // A resumed handshake has no Certificate/CertificateVerify: the PSK authenticates (§2.2).
+    this.state = this.resumed ? this.expectFinished : this.expectCertificate;
     return null;
   }
 
@@ -460,12 +582,9 @@ export class Client13 {
     this.cAp = ks.derive("c ap traffic", th2);
     this.sAp = ks.derive("s ap traffic", th2);
     this.rec.read = ks.cipher(this.sAp);
-    // Our second flight: compatibility CCS, then (empty) Certificate if asked, then Finished.
-    const ccs = new Uint8Array(1);
-    ccs[0] = 1;
-    this.sendRecords(C.CT_CHANGE_CIPHER_SPEC, ccs);
+    // Our second flight (the CCS and the handshake write key were set after ServerHello):
+    // (empty) Certificate if asked, then Finished.
     this.ccsAllowed = false;
-    this.rec.write = ks.cipher(this.cHs as Uint8Array);
     if (this.certContext !== null) this.sendHandshake(handshakeMessage(C.HT_CERTIFICATE, new Writer(8).vecBytes(1, this.certContext).u24(0).result()));
     this.sendHandshake(handshakeMessage(C.HT_FINISHED, ks.finished(this.cHs as Uint8Array, th.digest())));
     this.rec.write = ks.cipher(this.cAp);
@@ -473,7 +592,7 @@ export class Client13 {
     this.cHs = this.sHs = null;
     this.state = this.connected;
     this.progress("connected");
-    this.onConnected({ version: C.TLS13, suite: (this.suite as Suite).name, group: this.hello ? this.hello.keyShares[0].group : 0, alpn: this.alpn, peer: this.peer as PeerIdentity });
+    this.onConnected({ version: C.TLS13, suite: (this.suite as Suite).name, group: this.hello ? this.hello.keyShares[0].group : 0, alpn: this.alpn, peer: this.peer as PeerIdentity, resumed: this.resumed });
     return null;
   }
 
@@ -498,7 +617,7 @@ export class Client13 {
     const ks = this.ks as KeySchedule;
     this.onTicket({
       ticket: concat([ticket]), psk: ks.ticketPsk(this.resMaster as Uint8Array, nonce), suite: (this.suite as Suite).id,
-      lifetime: lifetime, ageAdd: ageAdd, received: getTime(), host: this.o.host,
+      lifetime: lifetime, ageAdd: ageAdd, received: getTime(), host: this.o.host, peer: this.peer, alpn: this.alpn,
     });
   }
 

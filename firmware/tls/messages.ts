@@ -2,7 +2,7 @@
 import { Reader, Writer } from "./codec";
 import { ascii, toHex } from "../util/bytes";
 import {
-  EXT_ALPN, EXT_COOKIE, EXT_KEY_SHARE, EXT_MAX_FRAGMENT_LENGTH, EXT_PSK_KEY_EXCHANGE_MODES, EXT_RECORD_SIZE_LIMIT,
+  EXT_ALPN, EXT_COOKIE, EXT_KEY_SHARE, EXT_MAX_FRAGMENT_LENGTH, EXT_PRE_SHARED_KEY, EXT_PSK_KEY_EXCHANGE_MODES, EXT_RECORD_SIZE_LIMIT,
   EXT_SERVER_NAME, EXT_SIGNATURE_ALGORITHMS, EXT_SUPPORTED_GROUPS, EXT_SUPPORTED_VERSIONS, HRR_RANDOM, HT_CLIENT_HELLO,
 } from "./constants";
 import { tlsFail, A_DECODE_ERROR, A_ILLEGAL_PARAMETER, A_UNEXPECTED_MESSAGE, A_UNSUPPORTED_EXTENSION } from "./alerts";
@@ -64,6 +64,20 @@ export interface HelloParams {
   maxFragmentCode: number;
   cookie: Uint8Array | null;
   versions: number[];
+  /** Further extensions, already encoded (type, length, body each): the TLS 1.2 ones. */
+  extra?: Uint8Array | null;
+  /** psk_key_exchange_modes to offer (default [1]: psk_dhe_ke). */
+  pskModes?: number[];
+  /** A resumption PSK to offer: pre_shared_key goes last, its binder zero-filled for the caller
+   *  to compute over the truncated message (RFC 8446 §4.2.11.2) and write into the last bytes. */
+  psk?: PskOffer | null;
+}
+
+export interface PskOffer {
+  identity: Uint8Array;
+  /** obfuscated_ticket_age */
+  age: number;
+  binderLen: number;
 }
 
 function ext(w: Writer, type: number): Writer { return w.u16(type).start(2); }
@@ -89,7 +103,10 @@ export function clientHello(p: HelloParams): Uint8Array {
   ext(w, EXT_KEY_SHARE).start(2);
   for (let i = 0; i < p.keyShares.length; i++) w.u16(p.keyShares[i].group).vecBytes(2, p.keyShares[i].pub);
   w.close().close();
-  ext(w, EXT_PSK_KEY_EXCHANGE_MODES).start(1).u8(1).close().close(); // psk_dhe_ke: lets the server send tickets
+  const modes = p.pskModes || [1]; // psk_dhe_ke: lets the server send tickets
+  ext(w, EXT_PSK_KEY_EXCHANGE_MODES).start(1);
+  for (let i = 0; i < modes.length; i++) w.u8(modes[i]);
+  w.close().close();
   if (p.alpn.length) {
     ext(w, EXT_ALPN).start(2);
     for (let i = 0; i < p.alpn.length; i++) w.vecBytes(1, ascii(p.alpn[i]));
@@ -98,6 +115,12 @@ export function clientHello(p: HelloParams): Uint8Array {
   if (p.recordSizeLimit) ext(w, EXT_RECORD_SIZE_LIMIT).u16(p.recordSizeLimit).close();
   if (p.maxFragmentCode) ext(w, EXT_MAX_FRAGMENT_LENGTH).u8(p.maxFragmentCode).close();
   if (p.cookie) ext(w, EXT_COOKIE).vecBytes(2, p.cookie).close();
+  if (p.extra) w.bytes(p.extra);
+  if (p.psk) {
+    // Last extension (§4.2.11): identities, then binders; the binder bytes end the message.
+    ext(w, EXT_PRE_SHARED_KEY).start(2).vecBytes(2, p.psk.identity).u32(p.psk.age).close();
+    w.start(2).vecBytes(1, new Uint8Array(p.psk.binderLen)).close().close();
+  }
   w.close();
   return handshakeMessage(HT_CLIENT_HELLO, w.result());
 }
@@ -130,7 +153,7 @@ export interface ServerHello {
   version: number;
 }
 
-export function parseServerHello(body: Uint8Array, allowed: number[]): ServerHello {
+export function parseServerHello(body: Uint8Array, allowed: number[] | null): ServerHello {
   const r = new Reader(body);
   const legacy = r.u16();
   const random = r.bytes(32);

@@ -3,11 +3,14 @@
 import type { Aead } from "../crypto/types";
 import { CT_APPLICATION_DATA, CT_CHANGE_CIPHER_SPEC, MAX_CIPHERTEXT_13, MAX_PLAINTEXT } from "./constants";
 import { tlsFail, A_BAD_RECORD_MAC, A_DECODE_ERROR, A_RECORD_OVERFLOW, A_UNEXPECTED_MESSAGE } from "./alerts";
+import { open12, seal12 } from "./record12";
 
 export interface CipherState {
   aead: Aead;
   iv: Uint8Array;
   seq: number;
+  /** TLS 1.2 protection (record12.ts: V12_EXPLICIT for AES-GCM, V12_XOR for ChaCha20); 0 or absent: TLS 1.3. */
+  v12?: number;
 }
 
 export interface Record {
@@ -89,6 +92,7 @@ export class RecordLayer {
       if (n === 0 && type !== CT_APPLICATION_DATA) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_EMPTY_RECORD", "empty record of type " + type);
       return { type: type, data: body };
     }
+    if (this.read.v12) return { type: type, data: open12(this.read, type, body, this.maxIn) };
     if (type !== CT_APPLICATION_DATA) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNPROTECTED_RECORD", "unprotected record of type " + type + " after keys were set");
     const inner = this.read.aead.open(nonceFor(this.read), hdr, body);
     if (!inner) tlsFail(A_BAD_RECORD_MAC, "TLS_BAD_RECORD_MAC", "record failed authentication");
@@ -118,6 +122,7 @@ export class RecordLayer {
       r.set(frag, 5);
       return r;
     }
+    if (this.write.v12) return seal12(this.write, type, frag);
     const inner = new Uint8Array(frag.length + 1);
     inner.set(frag);
     inner[frag.length] = type;

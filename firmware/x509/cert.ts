@@ -9,7 +9,7 @@
 // Everything that is a Uint8Array in a Certificate is a view into `der` (no copies).
 
 import { EtError } from "../errors";
-import { Der, T_SEQUENCE, T_INTEGER, T_OCTET_STRING, T_BOOLEAN, T_UTCTIME, T_GENTIME, T_OID, badDer, bytesEqual, bytesOf } from "./der";
+import { Der, T_SEQUENCE, T_INTEGER, T_OCTET_STRING, T_BOOLEAN, T_UTCTIME, T_GENTIME, T_OID, badDer, bytesEqual, bytesOf, isStr } from "./der";
 import type { Bytes } from "./der";
 import * as O from "./oids";
 import { checkNameBody, nameToString } from "./name";
@@ -435,7 +435,7 @@ function parseExtension(c: Certificate, oid: string, crit: boolean, v: Der): voi
  * top of this file).
  */
 export function parseCert(input: Bytes): Certificate {
-  const der = typeof input === "string" ? bytesOf(input, 0, input.length) : input;
+  const der = isStr(input) ? bytesOf(input, 0, input.length) : (input as Uint8Array);
   const top = new Der(der, 0, der.length);
   const cs = top.seq(T_SEQUENCE);
   top.done();

@@ -19,7 +19,7 @@
 // names against a CA with many subtrees costs names x subtrees comparisons: the caller's
 // budget bounds that (pathological::nc-dos-*).
 
-import { Der, T_SEQUENCE, badDer } from "./der";
+import { Der, T_SEQUENCE, badDer, isStr } from "./der";
 import type { Bytes } from "./der";
 import { EtError } from "../errors";
 import { checkNameBody, rdnPrefix, findAttrs } from "./name";
@@ -133,7 +133,7 @@ function bytesOfTlv(d: Der): Bytes {
   const x = d.enter();
   x.next(T_SEQUENCE);
   const s = d.s;
-  return typeof s === "string" ? s.substring(x.hs, x.ve) : s.subarray(x.hs, x.ve);
+  return isStr(s) ? (s as string).substring(x.hs, x.ve) : (s as Uint8Array).subarray(x.hs, x.ve);
 }
 
 /** Bit (tag & 31) set for each GeneralName type present in a subtree list. */

@@ -42,22 +42,28 @@ export function badDer(msg: string): never {
 }
 
 /** Byte i of b (either representation). */
+/** True for byte strings (flash-backed Storage reads included); false for Uint8Arrays. Tested
+ *  by capability, not typeof, so an object standing in for a flash string also counts. */
+export function isStr(b: Bytes): boolean {
+  return typeof (b as any).subarray !== "function";
+}
+
 export function byteAt(b: Bytes, i: number): number {
-  return typeof b === "string" ? b.charCodeAt(i) & 255 : b[i];
+  return isStr(b) ? (b as string).charCodeAt(i) & 255 : (b as Uint8Array)[i];
 }
 
 /** Bytes b[start,end) as a Uint8Array: a view for Uint8Arrays, a copy for strings. */
 export function bytesOf(b: Bytes, start: number, end: number): Uint8Array {
-  if (typeof b !== "string") return b.subarray(start, end);
+  if (!isStr(b)) return (b as Uint8Array).subarray(start, end);
   const out = new Uint8Array(end - start);
-  for (let i = start; i < end; i++) out[i - start] = b.charCodeAt(i);
+  for (let i = start; i < end; i++) out[i - start] = (b as string).charCodeAt(i);
   return out;
 }
 
 /** a[as,ae) == b[bs,be) byte for byte, across representations. */
 export function bytesEqual(a: Bytes, as: number, ae: number, b: Bytes, bs: number, be: number): boolean {
   if (ae - as !== be - bs) return false;
-  if (typeof a !== "string" && typeof b !== "string") {
+  if (!isStr(a) && !isStr(b)) {
     for (let i = 0; i < ae - as; i++) if (a[as + i] !== b[bs + i]) return false;
     return true;
   }
@@ -75,10 +81,11 @@ const HEX = "0123456789abcdef";
 /** b[start,end) as a byte string: native (E.toString / substring), ~8 us for an OID on the
  *  interpreter against ~200 us for building hex. OIDs are compared in this form. */
 export function binOf(b: Bytes, start: number, end: number): string {
-  if (typeof b === "string") return b.substring(start, end);
-  if (typeof E !== "undefined") return end > start ? E.toString(b.subarray(start, end)) : "";
+  if (isStr(b)) return (b as string).substring(start, end);
+  const u = b as Uint8Array;
+  if (typeof E !== "undefined") return end > start ? E.toString(u.subarray(start, end)) : "";
   let r = "";
-  for (let i = start; i < end; i++) r += String.fromCharCode(b[i]);
+  for (let i = start; i < end; i++) r += String.fromCharCode(u[i]);
   return r;
 }
 
@@ -105,7 +112,7 @@ export class Der {
   ve: number;
   constructor(src: Bytes, start?: number, end?: number) {
     this.s = src;
-    this.str = typeof src === "string";
+    this.str = isStr(src);
     this.p = start === undefined ? 0 : start;
     this.end = end === undefined ? src.length : end;
     this.tag = -1;
@@ -114,7 +121,7 @@ export class Der {
 
   reset(src: Bytes, start: number, end: number): Der {
     this.s = src;
-    this.str = typeof src === "string";
+    this.str = isStr(src);
     this.p = start;
     this.end = end;
     return this;

@@ -86,3 +86,14 @@ test("the unrolled P-256/P-384 field code is what its generator gives", async ()
   const { text, next } = regenerated();
   assert.ok(text === next, "firmware/crypto/ecfield.ts differs from tools/gen/ecfield: run node tools/gen/ecfield/update.mjs");
 });
+
+test("the unrolled GF(2^255-19) code is what its generator gives", async () => {
+  const { regenerated, splice } = await import("../../tools/gen/field25519/update.mjs");
+  const { text, next } = regenerated();
+  assert.ok(text === next, "firmware/crypto/field25519.ts differs from tools/gen/field25519: run node tools/gen/field25519/update.mjs");
+  // a hand edit inside a marked block is undone by the generator
+  const edited = text.replace("  o[3] = a[3] - b[3];\n", "  o[3] = a[3] + b[3];\n");
+  assert.notEqual(edited, text);
+  const { blocks } = await import("../../tools/gen/field25519/genfield.mjs");
+  assert.equal(splice(edited, blocks), text);
+});

@@ -1,12 +1,12 @@
 // Curve25519 on the host: the firmware's field arithmetic against BigInt, X25519 against
 // node:crypto and RFC 7748, Ed25519 verification against node:crypto signatures and RFC 8032.
-// The firmware runs in a Node vm (test/helpers/c25519-dev.mjs), as esbuild bundles it.
+// The firmware is the built test bundle in the board mock (test/helpers/firmware.mjs).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
-import { loadC25519 } from "../helpers/c25519-dev.mjs";
+import { loadFirmware } from "../helpers/firmware.mjs";
 
-const T = await loadC25519();
+const { T } = await loadFirmware();
 const C = T.c25519;
 const hex = (u8) => Buffer.from(u8).toString("hex");
 const bytes = (h) => new Uint8Array(Buffer.from(h, "hex"));
@@ -73,11 +73,6 @@ test("field: products, squares and feMulPM match BigInt at the limb bounds", () 
     C.feMulPM(a3, x3, a3, b, x3);
     assert.equal(mod(toBig(a3)), mod(toBig(x) + toBig(a) * toBig(b)), "feMulPM aliased +");
     assert.equal(mod(toBig(x3)), mod(toBig(x) - toBig(a) * toBig(b)), "feMulPM aliased -");
-    const sm = 1 + Math.floor(rnd() * 8388607);
-    C.feSmallPM(o, n, a, sm, x);
-    assert.equal(mod(toBig(o)), mod(toBig(x) + BigInt(sm) * toBig(a)), "feSmallPM +");
-    assert.equal(mod(toBig(n)), mod(toBig(x) - BigInt(sm) * toBig(a)), "feSmallPM -");
-    assert.ok(maxLimb(o) <= 2 * R && maxLimb(n) <= 2 * R);
     const e = C.fe(), f = C.fe();
     C.feA24(e, f, a, b);
     assert.equal(toBig(e), toBig(a) - toBig(b), "feA24 e");
@@ -169,8 +164,8 @@ test("X25519: random keys agree with node:crypto (diffieHellman on KeyObjects)",
     const pub2 = nodeX25519Pub(k2);
     assert.equal(hex(C.x25519Base(k2)), hex(pub2), "public key");
     assert.equal(hex(C.x25519(k, pub2)), hex(nodeX25519(k, pub2)), "shared secret");
-    // Small u (the feSmallPM path), then arbitrary 32-byte u (on the curve or its twist, bit 255
-    // set or not): RFC 7748 semantics.
+    // Small u, then arbitrary 32-byte u (on the curve or its twist, bit 255 set or not): RFC 7748
+    // semantics.
     const us = new Uint8Array(32); us[0] = 2 + Math.floor(rnd() * 254); us[1] = Math.floor(rnd() * 256); us[2] = Math.floor(rnd() * 128);
     assert.equal(hex(C.x25519(k, us)), hex(nodeX25519(k, us)), "small u");
     const u = new Uint8Array(crypto.randomBytes(32));
@@ -203,6 +198,53 @@ test("X25519 Job: bounded steps, same result as the synchronous call", () => {
   assert.ok(steps >= 64 + 6 && steps <= 80, "steps " + steps);
   assert.equal(hex(job.result()), hex(nodeX25519(k, u)));
   assert.equal(job.step(), true, "step after done");
+  // x25519BaseJob: the comb, 2 columns per step, then the inversion.
+  const bj = C.x25519BaseJob(k);
+  steps = 0;
+  while (!bj.step()) steps++;
+  assert.ok(steps >= 32 + 6 && steps <= 45, "base steps " + steps);
+  assert.equal(hex(bj.result()), hex(nodeX25519Pub(k)));
+});
+
+test("Edwards constants and tables match a BigInt derivation", () => {
+  const inv = (x) => powP(x, P - 2n);
+  const d = mod(-121665n * inv(121666n));
+  const sqrtm1 = powP(2n, (P - 1n) / 4n);
+  const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+  const k = C.edConstantsHex();
+  assert.equal(k.d, hex(bigLe(d)));
+  assert.equal(k.d2, hex(bigLe(mod(2n * d))));
+  assert.equal(k.sqrtm1, hex(bigLe(sqrtm1)));
+  assert.equal(mod(sqrtm1 * sqrtm1), P - 1n);
+  assert.equal(k.L, hex(bigLe(L)));
+  // Base point: y = 4/5, x even (RFC 8032 §5.1).
+  const By = mod(4n * inv(5n));
+  const u = mod(By * By - 1n), v = mod(d * By * By + 1n);
+  let Bx = mod(u * powP(v, 3n) * powP(u * powP(v, 7n), (P - 5n) / 8n));
+  if (mod(v * Bx * Bx) !== u) Bx = mod(Bx * sqrtm1);
+  if (Bx & 1n) Bx = P - Bx;
+  const add = ([x1, y1], [x2, y2]) => {
+    const t = mod(d * x1 * x2 * y1 * y2);
+    return [mod((x1 * y2 + y1 * x2) * inv(1n + t)), mod((y1 * y2 + x1 * x2) * inv(1n - t))];
+  };
+  const mulPt = (n, pt) => { let r = [0n, 1n], q = pt; while (n > 0n) { if (n & 1n) r = add(r, q); q = add(q, q); n >>= 1n; } return r; };
+  const cachedHex = ([x, y]) => hex(bigLe(mod(y + x))) + hex(bigLe(mod(y - x))) + hex(bigLe(mod(2n * d * x * y)));
+  const B = [Bx, By];
+  let odd = "";
+  for (let i = 1n; i <= 15n; i += 2n) odd += cachedHex(mulPt(i, B));
+  assert.equal(hex(C.oddBTable()), odd, "odd multiples of B");
+  let comb = "";
+  for (let j = 1; j <= 15; j++) {
+    let r = [0n, 1n];
+    for (let i = 0; i < 4; i++) if ((j >> i) & 1) r = add(r, mulPt(2n ** BigInt(64 * i), B));
+    comb += cachedHex(r);
+  }
+  assert.equal(hex(C.combTable()), comb, "comb table");
+  // The JS base64 decoder (hosts without atob) on all lengths and paddings.
+  for (let n = 0; n < 40; n++) {
+    const b = crypto.randomBytes(n);
+    assert.equal(hex(C.b64(b.toString("base64"))), b.toString("hex"));
+  }
 });
 
 test("Ed25519: RFC 8032 §7.1 vectors", () => {

@@ -5,9 +5,9 @@ import assert from "node:assert/strict";
 import nodeCrypto from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { loadHashes } from "../helpers/hashes-dev.mjs";
+import { loadFirmware } from "../helpers/firmware.mjs";
 
-const T = await loadHashes();
+const { T } = await loadFirmware();
 const H = T.hashes;
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 

@@ -4,9 +4,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
-import { loadNist } from "../helpers/nist-dev.mjs";
+import { loadFirmware } from "../helpers/firmware.mjs";
 
-const T = await loadNist();
+const { T } = await loadFirmware();
 const N = T.nist;
 
 const CURVES = [

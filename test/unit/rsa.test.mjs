@@ -5,10 +5,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import nodeCrypto from "node:crypto";
-import { loadRsa } from "../helpers/rsa-dev.mjs";
+import { loadFirmware } from "../helpers/firmware.mjs";
 
-const T = await loadRsa(); // E.convolve as the interpreter has it
-const Tjs = await loadRsa({ convolve: false }); // the portable fallback
+const { T } = await loadFirmware(); // E.convolve as the interpreter has it
+const { T: Tjs } = await loadFirmware({ convolve: false }); // the portable fallback
 const R = T.rsa;
 
 let seed = 0x2468ace1;

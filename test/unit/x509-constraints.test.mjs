@@ -1,7 +1,7 @@
 // Name constraints (firmware/x509/constraints.ts) checked directly on DER.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import * as H from "../helpers/x509-dev.mjs";
+import * as H from "../helpers/x509-certs.mjs";
 
 let X;
 before(async () => {

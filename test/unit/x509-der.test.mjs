@@ -1,7 +1,7 @@
 // Strict DER reader, time parsing, certificate parsing details (firmware/x509/der.ts, cert.ts).
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import * as H from "../helpers/x509-dev.mjs";
+import * as H from "../helpers/x509-certs.mjs";
 
 let X;
 before(async () => {

@@ -1,7 +1,7 @@
 // Server identity rules (firmware/x509/hostname.ts): RFC 6125 / RFC 9525, SAN only.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import * as H from "../helpers/x509-dev.mjs";
+import * as H from "../helpers/x509-certs.mjs";
 
 let X;
 before(async () => {

@@ -2,10 +2,11 @@
 // SERVER cases (tools/limbo.mjs has the skip policy; `npm run limbo` prints the details).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { loadTestBundle, runSuite, readSuite } from "../../tools/limbo.mjs";
+import { runSuite, readSuite } from "../../tools/limbo.mjs";
+import { loadFirmware } from "../helpers/firmware.mjs";
 
 test("x509-limbo: 0 wrong accepts, >= 95 % of applicable SERVER cases pass", async () => {
-  const { T, close } = await loadTestBundle("dev");
+  const { T, close } = await loadFirmware();
   const r = runSuite(T, readSuite());
   close();
   const wrong = r.results.filter((x) => x.verdict !== "pass" && x.verdict !== "skip").map((x) => `${x.verdict} ${x.id}: ${x.context}`);

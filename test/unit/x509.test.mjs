@@ -1,5 +1,5 @@
 // X.509 path validation: every error code, with certificates generated at test time
-// (test/helpers/x509-dev.mjs: DER writer + node:crypto keys and signatures; one chain made
+// (test/helpers/x509-certs.mjs: DER writer + node:crypto keys and signatures; one chain made
 // with the openssl CLI), plus real chains against Debian's Mozilla roots.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
@@ -7,7 +7,7 @@ import { readFileSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
-import * as H from "../helpers/x509-dev.mjs";
+import * as H from "../helpers/x509-certs.mjs";
 const { cert, root, inter, leaf, key, freshKey, bc, ku, KU, eku, EKU, san, ski, aki, nc, ext, seq, oid, bool, T2030 } = H;
 
 let X;

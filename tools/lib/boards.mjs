@@ -79,7 +79,34 @@ export function boardConstants(p, version, buildTime) {
     HAS_TLS: p.tls.enabled,
     RECORD_BUFFER: p.tls.recordBuffer,
     STORAGE_BYTES: p.storage.bytes,
+    CA_STORE_BYTES: p.budgets.caStoreBytes,
+    ...otaKeyConstants(),
     BUILD_TIME: buildTime,
     VERSION: version,
   };
+}
+
+/**
+ * The OTA verification keys compiled into every bundle: ota-keys.json at the repository root
+ * (or the file named by $ESPRUINO_TLS_OTA_KEYS, for tests and for products that keep their keys
+ * elsewhere). Format: { "threshold": 1, "keys": [{ "id": "...", "publicKey": "<64 hex>" }] }
+ * (`espruino-tls keygen --add` maintains it). No file, or no keys: OTA refuses every update.
+ */
+export function otaKeyConstants(file = process.env.ESPRUINO_TLS_OTA_KEYS || path.join(ROOT, "ota-keys.json")) {
+  let j;
+  try { j = JSON.parse(readFileSync(file, "utf8")); } catch (e) {
+    if (e && e.code === "ENOENT") return { OTA_KEYS: "", OTA_THRESHOLD: 1 };
+    throw new Error(`${file}: ${e.message}`);
+  }
+  const keys = (j.keys || []).map((k, i) => {
+    const hex = String(typeof k === "string" ? k : k && k.publicKey).toLowerCase();
+    if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`${file}: keys[${i}] must be a 32-byte Ed25519 public key in hex (64 digits)`);
+    return hex;
+  });
+  if (new Set(keys).size !== keys.length) throw new Error(`${file}: a key is listed twice (each key may count once)`);
+  const threshold = j.threshold === undefined ? 1 : j.threshold;
+  if (!Number.isInteger(threshold) || threshold < 1 || (keys.length && threshold > keys.length)) {
+    throw new Error(`${file}: threshold must be an integer from 1 to the number of keys (${keys.length})`);
+  }
+  return { OTA_KEYS: keys.join(","), OTA_THRESHOLD: threshold };
 }

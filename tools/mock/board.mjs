@@ -172,6 +172,9 @@ export function createBoard(options = {}) {
     setInterval: (fn, ms) => { const h = setInterval(fn, ms); board.timers.add(h); return h; },
     clearInterval: (h) => { board.timers.delete(h); clearInterval(h); },
     print: (...a) => print(a.join(" ")),
+    // Byte-string base64, as on the board (atob accepts garbage silently there too).
+    btoa: (s) => Buffer.from(String(s), "latin1").toString("base64"),
+    atob: (s) => Buffer.from(String(s), "base64").toString("latin1"),
     console: { log: (...a) => print(a.join(" ")) },
     process: {
       version: "2v29-mock",

@@ -1,13 +1,13 @@
-// Host helpers for the X.509 unit tests: loads the validator (tools/limbo.mjs loadTestBundle,
-// dev mode: esbuild bundle of the X.509 test exports with the firmware crypto) and builds
-// certificates at test time with a small DER writer and node:crypto keys and signatures.
+// Host helpers for the X.509 unit tests: the validator (test/helpers/firmware.mjs: the built
+// test bundle in the board mock) and certificates built at test time with a small DER writer
+// and node:crypto keys and signatures.
 import nodeCrypto from "node:crypto";
-import { loadTestBundle } from "../../tools/limbo.mjs";
+import { loadFirmware } from "./firmware.mjs";
 
 let bundle = null;
 /** The test bundle's x509t object (loaded once). */
 export async function loadX509() {
-  if (!bundle) bundle = await loadTestBundle("dev");
+  if (!bundle) bundle = await loadFirmware();
   return bundle.T.x509t;
 }
 export function bundleWhere() {

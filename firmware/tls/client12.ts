@@ -1,0 +1,549 @@
+// The TLS 1.2 client (RFC 5246), in the same style as client13.ts: a bytes-in/bytes-out core with
+// one state per expected handshake message; a state handler may return a Job (public-key work)
+// that the engine runs in slices. It never sends a ClientHello of its own: the TLS 1.3 client sends
+// one hello offering both versions and hands the connection over (handshake-common.ts) when the
+// server picks 1.2, with the same transcript.
+//
+// Policy: AEAD suites only (ECDHE_ECDSA / ECDHE_RSA with AES-GCM or ChaCha20-Poly1305, and
+// RSA key transport when the application turns it on); extended_master_secret (RFC 7627) and
+// secure renegotiation (RFC 5746) are required of the server; renegotiation is refused
+// (HelloRequest -> no_renegotiation warning); the ServerKeyExchange signature is verified with
+// the certificate's key; sessions are resumed by session id or ticket (RFC 5077).
+import type { Hash } from "../crypto/types";
+import type { Job } from "../util/job";
+import { andThen, runSliced } from "../util/job";
+import { concat, ctEqual } from "../util/bytes";
+import { EtError } from "../errors";
+import { prf12 } from "../crypto/prf12";
+import { Reader, Writer } from "./codec";
+import * as C from "./constants";
+import {
+  alertFor, tlsFail, A_CLOSE_NOTIFY, A_DECODE_ERROR, A_DECRYPT_ERROR, A_HANDSHAKE_FAILURE, A_ILLEGAL_PARAMETER,
+  A_UNEXPECTED_MESSAGE, A_UNSUPPORTED_CERTIFICATE, A_UNSUPPORTED_EXTENSION,
+} from "./alerts";
+import type { RecordLayer } from "./record";
+import { handshakeMessage } from "./messages";
+import type { HandshakeMessage, HandshakeReader, HelloParams, ServerHello } from "./messages";
+import type { Suite12 } from "./suites12";
+import { findSuite12, KX_ECDHE_ECDSA, KX_RSA } from "./suites12";
+import type { Ephemeral } from "./kex";
+import { keyShareJob, sharedSecretJob } from "./kex";
+import type { PeerIdentity } from "./certverify";
+import type { ClientOptions, ConnectionInfo } from "./client13";
+import type { Handover, Session12 } from "./handshake-common";
+import { HT_HELLO_REQUEST, A_NO_RENEGOTIATION } from "./handshake-common";
+import { rsaEncryptPkcs1Job } from "./rsakex";
+import type { SigAlg } from "../x509/cert";
+import { KEY_EC, KEY_ED25519, KEY_RSA, SIG_ECDSA, SIG_ED25519, SIG_RSA_PKCS1, SIG_RSA_PSS, H_NONE, H_SHA256, H_SHA384, H_SHA512 } from "../x509/cert";
+import { verifySignatureJob } from "../x509/sigverify";
+
+declare function getTime(): number;
+
+export interface Options12 {
+  /** The saved session offered in the ClientHello (by id or ticket), or null. */
+  session: Session12 | null;
+  /** Longest a session id is kept when the server gives no ticket lifetime (seconds). */
+  sessionLifetime: number;
+}
+
+type State = (m: HandshakeMessage) => Job<any> | null;
+
+/** SignatureScheme of a ServerKeyExchange (RFC 5246 §7.4.1.4.1, RFC 8446 code points) to the
+ *  X.509 signature algorithm, when it fits the suite and the certificate key; else null. */
+function schemeAlg12(scheme: number, kx: number, kind: number): SigAlg | null {
+  const alg = function (k: number, hash: number, salt: number): SigAlg { return { kind: k, hash: hash, saltLen: salt, oid: "" }; };
+  if (kx === KX_ECDHE_ECDSA) {
+    if (kind === KEY_EC) {
+      // In TLS 1.2 the ECDSA code points name the hash only; any of our curves may sign.
+      if (scheme === C.SIG_ECDSA_SECP256R1_SHA256) return alg(SIG_ECDSA, H_SHA256, 0);
+      if (scheme === C.SIG_ECDSA_SECP384R1_SHA384) return alg(SIG_ECDSA, H_SHA384, 0);
+    }
+    if (kind === KEY_ED25519 && scheme === C.SIG_ED25519) return alg(SIG_ED25519, H_NONE, 0);
+    return null;
+  }
+  if (kind !== KEY_RSA) return null;
+  if (scheme === C.SIG_RSA_PKCS1_SHA256) return alg(SIG_RSA_PKCS1, H_SHA256, 0);
+  if (scheme === C.SIG_RSA_PKCS1_SHA384) return alg(SIG_RSA_PKCS1, H_SHA384, 0);
+  if (scheme === C.SIG_RSA_PKCS1_SHA512) return alg(SIG_RSA_PKCS1, H_SHA512, 0);
+  if (scheme === C.SIG_RSA_PSS_RSAE_SHA256) return alg(SIG_RSA_PSS, H_SHA256, 32);
+  if (scheme === C.SIG_RSA_PSS_RSAE_SHA384) return alg(SIG_RSA_PSS, H_SHA384, 48);
+  if (scheme === C.SIG_RSA_PSS_RSAE_SHA512) return alg(SIG_RSA_PSS, H_SHA512, 64);
+  return null;
+}
+
+export class Client12 {
+  onSend: (b: Uint8Array) => void;
+  onConnected: (info: ConnectionInfo) => void;
+  onData: (b: Uint8Array) => void;
+  onEnd: () => void;
+  onError: (e: EtError) => void;
+  onProgress: (step: string) => void;
+  /** A session worth keeping for resumption (after each successful handshake). */
+  onSession: (s: Session12) => void;
+
+  private o: ClientOptions;
+  private o12: Options12;
+  private rec: RecordLayer;
+  private hs: HandshakeReader;
+  private hello: HelloParams;
+  private sh: ServerHello;
+  private shRaw: Uint8Array;
+  private ch: Uint8Array | null;
+  private share: Ephemeral | null;
+  private state: State | null;
+  private busy: boolean;
+  private closed: boolean;
+  private ccsNext: boolean;
+  private suite: Suite12 | null;
+  private th: Hash | null;
+  private resumed: boolean;
+  private ticketPromised: boolean;
+  private certRequested: boolean;
+  private peer: PeerIdentity | null;
+  private alpn: string | null;
+  private group: number;
+  private premaster: Uint8Array | null;
+  private cke: Uint8Array | null;
+  private master: Uint8Array | null;
+  private serverKeys: Uint8Array[] | null;
+  private clientKeys: Uint8Array[] | null;
+  private newTicket: Uint8Array | null;
+  private ticketLifetime: number;
+
+  constructor(o: ClientOptions, o12: Options12, h: Handover) {
+    const nop = function () { /* no listener */ };
+    this.onSend = nop; this.onConnected = nop; this.onData = nop; this.onEnd = nop; this.onError = nop;
+    this.onProgress = nop; this.onSession = nop;
+    this.o = o; this.o12 = o12;
+    this.rec = h.rec; this.hs = h.hs; this.hello = h.hello; this.sh = h.sh; this.shRaw = h.shRaw; this.ch = h.ch; this.share = h.share;
+    this.state = null; this.busy = false; this.closed = false; this.ccsNext = false;
+    this.suite = null; this.th = null; this.resumed = false; this.ticketPromised = false; this.certRequested = false;
+    this.peer = null; this.alpn = null; this.group = 0; this.premaster = null; this.cke = null; this.master = null;
+    this.serverKeys = null; this.clientKeys = null; this.newTicket = null; this.ticketLifetime = 0;
+  }
+
+  // ---- engine (as in client13.ts) ----------------------------------------------------------
+
+  /** Continues the connection from the ServerHello the TLS 1.3 client received. */
+  begin(): void {
+    try {
+      this.onServerHello();
+    } catch (e) {
+      this.fail(e);
+      return;
+    }
+    this.pump();
+  }
+
+  receive(data: Uint8Array): void {
+    if (this.closed) return;
+    try { this.rec.push(data); } catch (e) { this.fail(e); return; }
+    this.pump();
+  }
+
+  write(data: Uint8Array): void {
+    if (this.closed || this.state !== this.connected) throw new EtError("TLS_NOT_CONNECTED", "write before the handshake finished or after close");
+    this.sendRecords(C.CT_APPLICATION_DATA, data);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.sendAlert(1, A_CLOSE_NOTIFY);
+    this.closed = true;
+  }
+
+  isConnected(): boolean { return !this.closed && this.state === this.connected; }
+
+  private progress(step: string): void { this.onProgress(step); }
+
+  private run(job: Job<any>): void {
+    const self = this;
+    this.busy = true;
+    runSliced(job, function (err: any) {
+      self.busy = false;
+      if (err) self.fail(err); else self.pump();
+    });
+  }
+
+  private pump(): void {
+    try {
+      while (!this.busy && !this.closed) {
+        const m = this.state ? this.hs.next() : null;
+        if (m) {
+          const job = this.dispatch(m);
+          if (job) { this.run(job); return; }
+          continue;
+        }
+        const r = this.rec.next();
+        if (!r) return;
+        this.onRecord(r.type, r.data);
+      }
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  private dispatch(m: HandshakeMessage): Job<any> | null {
+    if (m.type === HT_HELLO_REQUEST) {
+      // Renegotiation is never done (RFC 5246 §7.4.1.1: ignored during a handshake; RFC 5746 §4.2
+      // after it: answered with a no_renegotiation warning). Not part of the transcript.
+      if (m.body.length) tlsFail(A_DECODE_ERROR, "TLS_DECODE", "HelloRequest with a body");
+      if (this.state === this.connected) {
+        this.progress("renegotiation_refused");
+        this.sendAlert(1, A_NO_RENEGOTIATION);
+      }
+      return null;
+    }
+    return (this.state as State).call(this, m);
+  }
+
+  private onRecord(type: number, data: Uint8Array): void {
+    if (type === C.CT_HANDSHAKE) {
+      if (this.ccsNext) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "expected ChangeCipherSpec, got a handshake record");
+      this.hs.push(data);
+    } else if (type === C.CT_ALERT) {
+      this.onAlert(data);
+    } else if (type === C.CT_CHANGE_CIPHER_SPEC) {
+      if (!this.ccsNext || data.length !== 1 || data[0] !== 1) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_CCS", "change_cipher_spec where none was expected");
+      if (this.hs.pending()) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "handshake message spans ChangeCipherSpec");
+      const k = this.serverKeys as Uint8Array[];
+      this.rec.read = { aead: (this.suite as Suite12).aead(k[0]), iv: k[1], seq: 0, v12: (this.suite as Suite12).v12 };
+      this.serverKeys = null;
+      this.ccsNext = false;
+      this.state = this.expectFinished;
+    } else if (type === C.CT_APPLICATION_DATA) {
+      if (this.state !== this.connected) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "application data before the handshake finished");
+      if (this.hs.pending()) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "application data inside a handshake message");
+      if (data.length) this.onData(data);
+    } else {
+      tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "record of unknown type " + type);
+    }
+  }
+
+  private onAlert(data: Uint8Array): void {
+    if (data.length !== 2) tlsFail(A_DECODE_ERROR, "TLS_DECODE", "alert of " + data.length + " bytes");
+    if (data[1] === A_CLOSE_NOTIFY) {
+      try { this.sendAlert(1, A_CLOSE_NOTIFY); } catch (ignored) { /* the socket may be gone */ }
+      this.closed = true;
+      this.onEnd();
+      return;
+    }
+    if (data[0] === 1) return; // other warnings (no_renegotiation, unrecognized_name, ...) change nothing
+    this.closed = true;
+    this.onError(new EtError("TLS_ALERT_RECEIVED", "the server sent alert " + data[1], { alert: data[1], received: true }));
+  }
+
+  private fail(e: any): void {
+    if (this.closed) return;
+    const err: EtError = e instanceof EtError ? e : new EtError("TLS_INTERNAL", String(e && e.message ? e.message : e), { alert: 80 });
+    try { this.sendAlert(2, alertFor(err)); } catch (ignored) { /* the socket may be gone */ }
+    this.closed = true;
+    this.onError(err);
+  }
+
+  private sendAlert(level: number, desc: number): void {
+    const a = new Uint8Array(2);
+    a[0] = level; a[1] = desc;
+    this.sendRecords(C.CT_ALERT, a);
+  }
+
+  private sendRecords(type: number, data: Uint8Array): void {
+    const recs = this.rec.seal(type, data);
+    this.onSend(recs.length === 1 ? recs[0] : concat(recs));
+  }
+
+  private sendHandshake(msg: Uint8Array): void {
+    (this.th as Hash).update(msg);
+    this.sendRecords(C.CT_HANDSHAKE, msg);
+  }
+
+  private expect(m: HandshakeMessage, type: number, what: string): void {
+    if (m.type !== type) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "expected " + what + ", got handshake message " + m.type);
+  }
+
+  private prf(secret: Uint8Array, label: string, seed: Uint8Array, n: number): Uint8Array {
+    return prf12((this.suite as Suite12).hash, secret, label, seed, n);
+  }
+
+  // ---- ServerHello -------------------------------------------------------------------------
+
+  private onServerHello(): void {
+    const sh = this.sh;
+    const hello = this.hello;
+    const ext = sh.ext;
+    // A server negotiating 1.2 must not send supported_versions (RFC 8446 §4.2.1).
+    if (ext[C.EXT_SUPPORTED_VERSIONS]) tlsFail(A_ILLEGAL_PARAMETER, "TLS_VERSION", "TLS 1.2 ServerHello with supported_versions");
+    const allowed = [C.EXT_RENEGOTIATION_INFO, C.EXT_EXTENDED_MASTER_SECRET, C.EXT_SESSION_TICKET, C.EXT_EC_POINT_FORMATS, C.EXT_SERVER_NAME];
+    if (hello.alpn.length) allowed.push(C.EXT_ALPN);
+    if (hello.recordSizeLimit) allowed.push(C.EXT_RECORD_SIZE_LIMIT);
+    if (hello.maxFragmentCode) allowed.push(C.EXT_MAX_FRAGMENT_LENGTH);
+    for (const k in ext) {
+      if (allowed.indexOf(+k) < 0) tlsFail(A_UNSUPPORTED_EXTENSION, "TLS_UNSUPPORTED_EXTENSION", "extension " + k + " not allowed in a TLS 1.2 ServerHello");
+    }
+    const suite = hello.suites.indexOf(sh.suite) >= 0 ? findSuite12(sh.suite) : null;
+    if (!suite) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_SUITE", "the server chose cipher suite 0x" + sh.suite.toString(16) + ", which was not offered for TLS 1.2");
+    this.suite = suite;
+    const ri = ext[C.EXT_RENEGOTIATION_INFO];
+    if (!ri) tlsFail(A_HANDSHAKE_FAILURE, "TLS_NO_SECURE_RENEGOTIATION", "the server does not support secure renegotiation (RFC 5746)");
+    if (ri.length !== 1 || ri[0] !== 0) tlsFail(A_HANDSHAKE_FAILURE, "TLS_BAD_RENEGOTIATION_INFO", "renegotiation_info is not empty on the first handshake");
+    const ems = ext[C.EXT_EXTENDED_MASTER_SECRET];
+    if (!ems) tlsFail(A_HANDSHAKE_FAILURE, "TLS_NO_EXTENDED_MASTER_SECRET", "the server does not support extended_master_secret (RFC 7627), which is required for TLS 1.2");
+    if (ems.length) tlsFail(A_DECODE_ERROR, "TLS_DECODE", "extended_master_secret with a body");
+    const pf = ext[C.EXT_EC_POINT_FORMATS];
+    if (pf) {
+      const r = new Reader(pf);
+      const list = r.vecBytes(1);
+      r.done();
+      let ok = false;
+      for (let i = 0; i < list.length; i++) if (list[i] === 0) ok = true;
+      if (!ok) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_POINT_FORMAT", "the server does not accept uncompressed points");
+    }
+    const st = ext[C.EXT_SESSION_TICKET];
+    if (st && st.length) tlsFail(A_DECODE_ERROR, "TLS_DECODE", "session_ticket in ServerHello with a body");
+    this.ticketPromised = !!st;
+    if (ext[C.EXT_ALPN]) {
+      const list = new Reader(ext[C.EXT_ALPN]).vec(2);
+      const proto = list.vecBytes(1);
+      list.done();
+      let name = "";
+      for (let i = 0; i < proto.length; i++) name += String.fromCharCode(proto[i]);
+      if (hello.alpn.indexOf(name) < 0) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_ALPN", "the server chose protocol " + name + ", which was not offered");
+      this.alpn = name;
+    }
+    const rsl = ext[C.EXT_RECORD_SIZE_LIMIT];
+    if (rsl) {
+      const r = new Reader(rsl);
+      const limit = r.u16();
+      r.done();
+      if (limit < 64) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_RECORD_LIMIT", "record_size_limit " + limit);
+      // In TLS 1.2 the limit counts plaintext only (RFC 8449 §4).
+      this.rec.maxOut = Math.min(C.MAX_PLAINTEXT, limit);
+      this.rec.maxIn = hello.recordSizeLimit;
+    } else if (ext[C.EXT_MAX_FRAGMENT_LENGTH]) {
+      const v = ext[C.EXT_MAX_FRAGMENT_LENGTH];
+      if (v.length !== 1 || v[0] !== hello.maxFragmentCode) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_FRAGMENT_LENGTH", "max_fragment_length answer differs from the offer");
+      this.rec.maxOut = this.rec.maxIn = 256 << v[0];
+    }
+    const th = suite.hash.create();
+    th.update(this.ch as Uint8Array);
+    th.update(this.shRaw);
+    this.th = th;
+    this.ch = null;
+    this.rec.version = C.TLS12;
+    this.progress("server_hello");
+    // Resumption: the server echoes the session id of the session (or ticket) we offered.
+    const s = this.o12.session;
+    const echoed = sh.sessionId.length > 0 && ctEqual(sh.sessionId, hello.sessionId);
+    if (echoed) {
+      if (!s) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_SESSION_ID", "the server resumed a session that was not offered");
+      if (s.suite !== suite.id) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_SUITE", "the resumed session had another cipher suite");
+      this.resumed = true;
+      this.master = s.master;
+      this.peer = s.peer;
+      this.keys();
+      this.state = this.ticketPromised ? this.expectNewSessionTicket : this.expectCcs;
+      this.ccsNext = !this.ticketPromised;
+      this.progress("resumed");
+      return;
+    }
+    this.state = this.expectCertificate;
+  }
+
+  // ---- the server's flight (full handshake) ------------------------------------------------
+
+  private expectCertificate(m: HandshakeMessage): Job<any> | null {
+    this.expect(m, C.HT_CERTIFICATE, "Certificate");
+    const r = new Reader(m.body);
+    const list = r.vec(3);
+    r.done();
+    const chain: Uint8Array[] = [];
+    while (list.left() > 0) chain.push(list.vecBytes(3));
+    if (!chain.length) tlsFail(A_DECODE_ERROR, "TLS_NO_CERTIFICATE", "the server sent no certificate");
+    (this.th as Hash).update(m.raw);
+    this.progress("certificate");
+    const self = this;
+    const suite = this.suite as Suite12;
+    return andThen(this.o.verifyChain(chain, this.o.host), function (peer: PeerIdentity) {
+      const kind = peer.spki.kind;
+      const fits = suite.kx === KX_ECDHE_ECDSA ? kind === KEY_EC || kind === KEY_ED25519 : kind === KEY_RSA;
+      if (!fits) tlsFail(A_UNSUPPORTED_CERTIFICATE, "TLS_BAD_CERTIFICATE_KEY", "the certificate's key does not fit cipher suite " + suite.name);
+      self.peer = peer;
+      self.state = suite.kx === KX_RSA ? self.expectServerHelloDone : self.expectServerKeyExchange;
+      self.progress("chain_verified");
+      return null;
+    });
+  }
+
+  private expectServerKeyExchange(m: HandshakeMessage): Job<any> | null {
+    this.expect(m, C.HT_SERVER_KEY_EXCHANGE, "ServerKeyExchange");
+    const r = new Reader(m.body);
+    if (r.u8() !== 3) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_GROUP", "ServerKeyExchange without a named curve");
+    const group = r.u16();
+    const point = r.vecBytes(1);
+    const paramsEnd = r.p;
+    const scheme = r.u16();
+    const sig = r.vecBytes(2);
+    r.done();
+    if (this.hello.groups.indexOf(group) < 0) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_GROUP", "the server chose group " + group + ", which was not offered");
+    if (this.hello.sigAlgs.indexOf(scheme) < 0) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_SIGNATURE_SCHEME", "signature scheme 0x" + scheme.toString(16) + " was not offered");
+    const peer = this.peer as PeerIdentity;
+    const alg = schemeAlg12(scheme, (this.suite as Suite12).kx, peer.spki.kind);
+    if (!alg) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_SIGNATURE_SCHEME", "signature scheme 0x" + scheme.toString(16) + " does not fit the server's key and cipher suite");
+    (this.th as Hash).update(m.raw);
+    // Signed: client_random + server_random + ServerECDHParams (§7.4.3, RFC 8422 §5.4).
+    const signed = concat([this.hello.random, this.sh.random, m.body.subarray(0, paramsEnd)]);
+    this.group = group;
+    this.progress("server_key_exchange");
+    const self = this;
+    const pointCopy = concat([point]);
+    return andThen(verifySignatureJob(alg as SigAlg, peer.spki, signed, sig), function (ok: boolean) {
+      if (!ok) tlsFail(A_DECRYPT_ERROR, "TLS_BAD_SERVER_KEY_EXCHANGE", "the ServerKeyExchange signature does not verify with the certificate's key");
+      self.progress("server_key_verified");
+      // Our key pair: the TLS 1.3 key share when the group is the same (used for nothing else).
+      const mine = self.share && self.share.group === group ? self.share : null;
+      self.share = null;
+      const shared = function (e: Ephemeral): Job<any> {
+        return andThen(sharedSecretJob(e, pointCopy), function (z: Uint8Array) {
+          self.premaster = z;
+          self.cke = new Writer(70).vecBytes(1, e.pub).result();
+          self.state = self.expectServerHelloDone;
+          self.progress("key_exchange");
+          return null;
+        });
+      };
+      if (mine) return shared(mine);
+      return andThen(keyShareJob(group, self.o.random), function (e: Ephemeral) { return shared(e); });
+    });
+  }
+
+  private expectServerHelloDone(m: HandshakeMessage): Job<any> | null {
+    if (m.type === C.HT_CERTIFICATE_REQUEST && !this.certRequested) {
+      // We have no client certificate: an empty Certificate answers it (§7.4.6).
+      this.certRequested = true;
+      (this.th as Hash).update(m.raw);
+      return null;
+    }
+    this.expect(m, C.HT_SERVER_HELLO_DONE, "ServerHelloDone");
+    if (m.body.length) tlsFail(A_DECODE_ERROR, "TLS_DECODE", "ServerHelloDone with a body");
+    (this.th as Hash).update(m.raw);
+    if ((this.suite as Suite12).kx !== KX_RSA) { this.clientFlight(); return null; }
+    // RSA key transport: premaster = client_version(0x0303) || 46 random bytes, encrypted.
+    const pm = new Uint8Array(48);
+    pm.set(this.o.random(46), 2);
+    pm[0] = 3; pm[1] = 3;
+    const spki = (this.peer as PeerIdentity).spki;
+    const self = this;
+    return andThen(rsaEncryptPkcs1Job(spki.n as Uint8Array, spki.e as Uint8Array, pm, this.o.random), function (ct: Uint8Array) {
+      self.premaster = pm;
+      self.cke = new Writer(ct.length + 2).vecBytes(2, ct).result();
+      self.progress("key_exchange");
+      self.clientFlight();
+      return null;
+    });
+  }
+
+  /** Certificate (if asked), ClientKeyExchange, ChangeCipherSpec, Finished. */
+  private clientFlight(): void {
+    if (this.certRequested) this.sendHandshake(handshakeMessage(C.HT_CERTIFICATE, new Uint8Array(3)));
+    this.sendHandshake(handshakeMessage(C.HT_CLIENT_KEY_EXCHANGE, this.cke as Uint8Array));
+    // Extended master secret (RFC 7627 §4): the session hash covers ClientHello..ClientKeyExchange.
+    this.master = this.prf(this.premaster as Uint8Array, "extended master secret", (this.th as Hash).digest(), 48);
+    (this.premaster as Uint8Array).fill(0);
+    this.premaster = null;
+    this.cke = null;
+    this.keys();
+    this.sendFinished();
+    this.state = this.ticketPromised ? this.expectNewSessionTicket : this.expectCcs;
+    this.ccsNext = !this.ticketPromised;
+  }
+
+  /** key_block (§6.3): client key, server key, client IV, server IV. Sets our write keys aside. */
+  private keys(): void {
+    const s = this.suite as Suite12;
+    const kb = this.prf(this.master as Uint8Array, "key expansion", concat([this.sh.random, this.hello.random]), 2 * s.keyLen + 2 * s.ivLen);
+    const ck = kb.subarray(0, s.keyLen), sk = kb.subarray(s.keyLen, 2 * s.keyLen);
+    const civ = kb.subarray(2 * s.keyLen, 2 * s.keyLen + s.ivLen), siv = kb.subarray(2 * s.keyLen + s.ivLen);
+    this.serverKeys = [sk, siv];
+    this.clientKeys = [ck, civ];
+  }
+
+  private sendFinished(): void {
+    const ccs = new Uint8Array(1);
+    ccs[0] = 1;
+    this.sendRecords(C.CT_CHANGE_CIPHER_SPEC, ccs);
+    const s = this.suite as Suite12;
+    const k = this.clientKeys as Uint8Array[];
+    this.rec.write = { aead: s.aead(k[0]), iv: k[1], seq: 0, v12: s.v12 };
+    this.clientKeys = null;
+    const vd = this.prf(this.master as Uint8Array, "client finished", (this.th as Hash).digest(), 12);
+    this.sendHandshake(handshakeMessage(C.HT_FINISHED, vd));
+  }
+
+  private expectNewSessionTicket(m: HandshakeMessage): Job<any> | null {
+    this.expect(m, C.HT_NEW_SESSION_TICKET, "NewSessionTicket");
+    const r = new Reader(m.body);
+    const hint = r.u32();
+    const ticket = r.vecBytes(2);
+    r.done();
+    (this.th as Hash).update(m.raw);
+    // An empty ticket means the server will not issue one after all (RFC 5077 §3.3).
+    if (ticket.length) { this.newTicket = concat([ticket]); this.ticketLifetime = hint; }
+    this.state = this.expectCcs;
+    this.ccsNext = true;
+    return null;
+  }
+
+  private expectCcs(m: HandshakeMessage): Job<any> | null {
+    return tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "expected ChangeCipherSpec, got handshake message " + m.type);
+  }
+
+  private expectFinished(m: HandshakeMessage): Job<any> | null {
+    this.expect(m, C.HT_FINISHED, "Finished");
+    const th = this.th as Hash;
+    const want = this.prf(this.master as Uint8Array, "server finished", th.digest(), 12);
+    if (!ctEqual(m.body, want)) tlsFail(A_DECRYPT_ERROR, "TLS_BAD_FINISHED", "the server's Finished does not verify");
+    th.update(m.raw);
+    if (this.resumed) this.sendFinished();
+    this.th = null;
+    this.state = this.connected;
+    this.progress("connected");
+    this.keep();
+    this.onConnected({ version: C.TLS12, suite: (this.suite as Suite12).name, group: this.group, alpn: this.alpn, peer: this.peer as PeerIdentity, resumed: this.resumed });
+    return null;
+  }
+
+  /** Hands the session to the cache: by ticket when the server gave one, else by session id. */
+  private keep(): void {
+    const old = this.o12.session;
+    const id = this.resumed && old ? old.id : this.sh.sessionId;
+    const ticket = this.newTicket || (this.resumed && old ? old.ticket : null);
+    if (!ticket && !id.length) return;
+    const max = this.o12.sessionLifetime;
+    const life = ticket && this.newTicket && this.ticketLifetime ? Math.min(this.ticketLifetime, max) : this.resumed && old ? old.lifetime : max;
+    const received = this.resumed && old && !this.newTicket ? old.received : getTime();
+    this.onSession({
+      id: concat([id]), ticket: ticket, master: this.master as Uint8Array, suite: (this.suite as Suite12).id, received: received,
+      lifetime: life, peer: this.peer as PeerIdentity, alpn: this.alpn, host: this.o.host,
+    });
+  }
+
+  // ---- after the handshake -----------------------------------------------------------------
+
+  private connected(m: HandshakeMessage): Job<any> | null {
+    return tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "handshake message " + m.type + " after the handshake");
+  }
+}
+
+/** The TLS 1.2 extensions of the shared ClientHello: renegotiation_info (empty),
+ *  extended_master_secret, ec_point_formats (uncompressed) and session_ticket (empty, or the
+ *  ticket of the session offered). Encoded as HelloParams.extra. */
+export function helloExtensions12(ticket: Uint8Array | null): Uint8Array {
+  const w = new Writer(64 + (ticket ? ticket.length : 0));
+  w.u16(C.EXT_RENEGOTIATION_INFO).start(2).u8(0).close();
+  w.u16(C.EXT_EXTENDED_MASTER_SECRET).u16(0);
+  w.u16(C.EXT_EC_POINT_FORMATS).start(2).u8(1).u8(0).close();
+  w.u16(C.EXT_SESSION_TICKET).start(2);
+  if (ticket) w.bytes(ticket);
+  w.close();
+  return w.result();
+}

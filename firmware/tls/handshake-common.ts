@@ -1,0 +1,41 @@
+// What the TLS 1.3 and TLS 1.2 state machines share: the hand-over from the 1.3 client (which
+// sent the one ClientHello offering both versions) to the 1.2 client when the server picks 1.2,
+// and the saved TLS 1.2 session used for resumption.
+import type { RecordLayer } from "./record";
+import type { HandshakeReader, HelloParams, ServerHello } from "./messages";
+import type { Ephemeral } from "./kex";
+import type { PeerIdentity } from "./certverify";
+
+/** Everything the TLS 1.2 client needs to continue the connection after the ServerHello. */
+export interface Handover {
+  rec: RecordLayer;
+  hs: HandshakeReader;
+  /** The ClientHello as sent (first transcript message). */
+  ch: Uint8Array;
+  hello: HelloParams;
+  /** Our (unused) TLS 1.3 key share: reused when the server's ECDHE group is the same. */
+  share: Ephemeral | null;
+  sh: ServerHello;
+  shRaw: Uint8Array;
+}
+
+/** A TLS 1.2 session the server let us keep: resumed with its session id or ticket (RFC 5077). */
+export interface Session12 {
+  /** Session id from the ServerHello (may be empty when the server only issues tickets). */
+  id: Uint8Array;
+  ticket: Uint8Array | null;
+  /** The (extended) master secret. */
+  master: Uint8Array;
+  suite: number;
+  /** getTime() when the session was made, and how long it may be offered (seconds). */
+  received: number;
+  lifetime: number;
+  peer: PeerIdentity;
+  alpn: string | null;
+  host: string;
+}
+
+/** Handshake message type 0 (TLS 1.2 only): a server asking to renegotiate. */
+export const HT_HELLO_REQUEST = 0;
+/** no_renegotiation alert (RFC 5246 §7.2.2), sent as a warning. */
+export const A_NO_RENEGOTIATION = 100;
