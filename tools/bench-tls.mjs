@@ -37,7 +37,7 @@ var ca = E.toString(require("Storage").read("ca-root.pem"));
 var base = process.memory().usage, peak = base;
 var iv = setInterval(function () { var u = process.memory(false).usage; if (u > peak) peak = u; }, 5);
 var t0 = getTime();
-var req = lib.https.get({ url: "https://localhost:" + PORT + "/", ca: ca, keepAlive: false }, function (res) {
+var req = lib.https.get({ url: "https://localhost:" + PORT + "/", ca: ca, keepAlive: false, timeout: 600000 }, function (res) {
   res.on("data", function () {});
   res.on("end", function () {
     var ms = (getTime() - t0) * 1000;

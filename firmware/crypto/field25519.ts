@@ -1,4 +1,6 @@
 // Arithmetic in GF(p), p = 2^255 - 19, for X25519 and Ed25519 on the interpreter.
+// The blocks between GENERATED markers come from tools/gen/field25519 (regenerate with
+// `node tools/gen/field25519/update.mjs`; a test checks they match).
 //
 // Representation. A field element is a Float64Array of 11 signed integer limbs x0..x10 of
 // radix 2^24: value = sum(x_i 2^(24 i)), i.e. 264 bits, and 2^264 = 2^9 2^255 = 9728 (mod p).

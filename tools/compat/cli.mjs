@@ -1,12 +1,14 @@
 // `espruino-tls check [files...]`: the compatibility gate over built bundles.
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { DIST } from "../lib/paths.mjs";
+import { DIST, bundlePath } from "../lib/paths.mjs";
+import { boardNames } from "../lib/boards.mjs";
 import { checkBundleFile, formatProblems } from "./check.mjs";
 
+/** The boards' built bundles (dist/ also holds benchmark peers, which are not ours to gate). */
 export function builtBundles() {
   if (!existsSync(DIST)) return [];
-  return readdirSync(DIST).flatMap((b) => readdirSync(path.join(DIST, b)).filter((f) => f.endsWith(".js")).map((f) => path.join(DIST, b, f)));
+  return boardNames().flatMap((b) => [bundlePath(b, false), bundlePath(b, true)]).filter((f) => existsSync(f));
 }
 
 export function checkCommand(args) {
