@@ -11,25 +11,26 @@
 // the certificate's key; sessions are resumed by session id or ticket (RFC 5077).
 import type { Hash } from "../crypto/types";
 import type { Job } from "../util/job";
-import { andThen, runSliced } from "../util/job";
+import { andThen } from "../util/job";
 import { concat, ctEqual } from "../util/bytes";
 import { EtError } from "../errors";
 import { prf12 } from "../crypto/prf12";
 import { Reader, Writer } from "./codec";
 import * as C from "./constants";
 import {
-  alertFor, tlsFail, A_CLOSE_NOTIFY, A_DECODE_ERROR, A_DECRYPT_ERROR, A_HANDSHAKE_FAILURE, A_ILLEGAL_PARAMETER,
+  tlsFail, A_CLOSE_NOTIFY, A_DECODE_ERROR, A_DECRYPT_ERROR, A_HANDSHAKE_FAILURE, A_ILLEGAL_PARAMETER,
   A_UNEXPECTED_MESSAGE, A_UNSUPPORTED_CERTIFICATE, A_UNSUPPORTED_EXTENSION,
 } from "./alerts";
-import type { RecordLayer } from "./record";
 import { handshakeMessage } from "./messages";
-import type { HandshakeMessage, HandshakeReader, HelloParams, ServerHello } from "./messages";
+import type { HandshakeMessage, HelloParams, ServerHello } from "./messages";
+import { Engine } from "./engine";
+import type { State } from "./engine";
 import type { Suite12 } from "./suites12";
 import { findSuite12, KX_ECDHE_ECDSA, KX_RSA } from "./suites12";
 import type { Ephemeral } from "./kex";
 import { keyShareJob, sharedSecretJob } from "./kex";
 import type { PeerIdentity } from "./certverify";
-import type { ClientOptions, ConnectionInfo } from "./client13";
+import type { ClientOptions } from "./client13";
 import type { Handover, Session12 } from "./handshake-common";
 import { HT_HELLO_REQUEST, A_NO_RENEGOTIATION } from "./handshake-common";
 import { rsaEncryptPkcs1Job } from "./rsakex";
@@ -46,7 +47,6 @@ export interface Options12 {
   sessionLifetime: number;
 }
 
-type State = (m: HandshakeMessage) => Job<any> | null;
 
 /** SignatureScheme of a ServerKeyExchange (RFC 5246 §7.4.1.4.1, RFC 8446 code points) to the
  *  X.509 signature algorithm, when it fits the suite and the certificate key; else null. */
@@ -71,28 +71,17 @@ function schemeAlg12(scheme: number, kx: number, kind: number): SigAlg | null {
   return null;
 }
 
-export class Client12 {
-  onSend: (b: Uint8Array) => void;
-  onConnected: (info: ConnectionInfo) => void;
-  onData: (b: Uint8Array) => void;
-  onEnd: () => void;
-  onError: (e: EtError) => void;
-  onProgress: (step: string) => void;
+export class Client12 extends Engine {
   /** A session worth keeping for resumption (after each successful handshake). */
   onSession: (s: Session12) => void;
 
   private o: ClientOptions;
   private o12: Options12;
-  private rec: RecordLayer;
-  private hs: HandshakeReader;
   private hello: HelloParams;
   private sh: ServerHello;
   private shRaw: Uint8Array;
   private ch: Uint8Array | null;
   private share: Ephemeral | null;
-  private state: State | null;
-  private busy: boolean;
-  private closed: boolean;
   private ccsNext: boolean;
   private suite: Suite12 | null;
   private th: Hash | null;
@@ -111,18 +100,17 @@ export class Client12 {
   private ticketLifetime: number;
 
   constructor(o: ClientOptions, o12: Options12, h: Handover) {
-    const nop = function () { /* no listener */ };
-    this.onSend = nop; this.onConnected = nop; this.onData = nop; this.onEnd = nop; this.onError = nop;
-    this.onProgress = nop; this.onSession = nop;
+    super(h.rec, h.hs);
+    this.onSession = function () { /* no listener */ };
     this.o = o; this.o12 = o12;
-    this.rec = h.rec; this.hs = h.hs; this.hello = h.hello; this.sh = h.sh; this.shRaw = h.shRaw; this.ch = h.ch; this.share = h.share;
-    this.state = null; this.busy = false; this.closed = false; this.ccsNext = false;
+    this.hello = h.hello; this.sh = h.sh; this.shRaw = h.shRaw; this.ch = h.ch; this.share = h.share;
+    this.ccsNext = false;
     this.suite = null; this.th = null; this.resumed = false; this.ticketPromised = false; this.certRequested = false;
     this.peer = null; this.alpn = null; this.group = 0; this.premaster = null; this.cke = null; this.master = null;
     this.serverKeys = null; this.clientKeys = null; this.newTicket = null; this.ticketLifetime = 0;
   }
 
-  // ---- engine (as in client13.ts) ----------------------------------------------------------
+  // ---- engine (the shared part is engine.ts) ------------------------------------------------
 
   /** Continues the connection from the ServerHello the TLS 1.3 client received. */
   begin(): void {
@@ -135,55 +123,7 @@ export class Client12 {
     this.pump();
   }
 
-  receive(data: Uint8Array): void {
-    if (this.closed) return;
-    try { this.rec.push(data); } catch (e) { this.fail(e); return; }
-    this.pump();
-  }
-
-  write(data: Uint8Array): void {
-    if (this.closed || this.state !== this.connected) throw new EtError("TLS_NOT_CONNECTED", "write before the handshake finished or after close");
-    this.sendRecords(C.CT_APPLICATION_DATA, data);
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.sendAlert(1, A_CLOSE_NOTIFY);
-    this.closed = true;
-  }
-
-  isConnected(): boolean { return !this.closed && this.state === this.connected; }
-
-  private progress(step: string): void { this.onProgress(step); }
-
-  private run(job: Job<any>): void {
-    const self = this;
-    this.busy = true;
-    runSliced(job, function (err: any) {
-      self.busy = false;
-      if (err) self.fail(err); else self.pump();
-    });
-  }
-
-  private pump(): void {
-    try {
-      while (!this.busy && !this.closed) {
-        const m = this.state ? this.hs.next() : null;
-        if (m) {
-          const job = this.dispatch(m);
-          if (job) { this.run(job); return; }
-          continue;
-        }
-        const r = this.rec.next();
-        if (!r) return;
-        this.onRecord(r.type, r.data);
-      }
-    } catch (e) {
-      this.fail(e);
-    }
-  }
-
-  private dispatch(m: HandshakeMessage): Job<any> | null {
+  protected dispatch(m: HandshakeMessage): Job<any> | null {
     if (m.type === HT_HELLO_REQUEST) {
       // Renegotiation is never done (RFC 5246 §7.4.1.1: ignored during a handshake; RFC 5746 §4.2
       // after it: answered with a no_renegotiation warning). Not part of the transcript.
@@ -197,7 +137,7 @@ export class Client12 {
     return (this.state as State).call(this, m);
   }
 
-  private onRecord(type: number, data: Uint8Array): void {
+  protected onRecord(type: number, data: Uint8Array): void {
     if (type === C.CT_HANDSHAKE) {
       if (this.ccsNext) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "expected ChangeCipherSpec, got a handshake record");
       this.hs.push(data);
@@ -233,32 +173,9 @@ export class Client12 {
     this.onError(new EtError("TLS_ALERT_RECEIVED", "the server sent alert " + data[1], { alert: data[1], received: true }));
   }
 
-  private fail(e: any): void {
-    if (this.closed) return;
-    const err: EtError = e instanceof EtError ? e : new EtError("TLS_INTERNAL", String(e && e.message ? e.message : e), { alert: 80 });
-    try { this.sendAlert(2, alertFor(err)); } catch (ignored) { /* the socket may be gone */ }
-    this.closed = true;
-    this.onError(err);
-  }
-
-  private sendAlert(level: number, desc: number): void {
-    const a = new Uint8Array(2);
-    a[0] = level; a[1] = desc;
-    this.sendRecords(C.CT_ALERT, a);
-  }
-
-  private sendRecords(type: number, data: Uint8Array): void {
-    const recs = this.rec.seal(type, data);
-    this.onSend(recs.length === 1 ? recs[0] : concat(recs));
-  }
-
   private sendHandshake(msg: Uint8Array): void {
     (this.th as Hash).update(msg);
     this.sendRecords(C.CT_HANDSHAKE, msg);
-  }
-
-  private expect(m: HandshakeMessage, type: number, what: string): void {
-    if (m.type !== type) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "expected " + what + ", got handshake message " + m.type);
   }
 
   private prf(secret: Uint8Array, label: string, seed: Uint8Array, n: number): Uint8Array {
@@ -529,7 +446,7 @@ export class Client12 {
 
   // ---- after the handshake -----------------------------------------------------------------
 
-  private connected(m: HandshakeMessage): Job<any> | null {
+  protected connected(m: HandshakeMessage): Job<any> | null {
     return tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "handshake message " + m.type + " after the handshake");
   }
 }

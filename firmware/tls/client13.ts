@@ -3,16 +3,17 @@
 // that the engine runs in slices before it looks at the next message.
 import type { Hash } from "../crypto/types";
 import type { Job } from "../util/job";
-import { andThen, runSliced } from "../util/job";
+import { andThen } from "../util/job";
 import { ascii, concat, ctEqual, toHex } from "../util/bytes";
 import { EtError } from "../errors";
 import { Reader, Writer } from "./codec";
 import * as C from "./constants";
 import {
-  alertFor, tlsFail, A_CLOSE_NOTIFY, A_DECODE_ERROR, A_DECRYPT_ERROR, A_ILLEGAL_PARAMETER,
+  tlsFail, A_CLOSE_NOTIFY, A_DECODE_ERROR, A_DECRYPT_ERROR, A_ILLEGAL_PARAMETER,
   A_MISSING_EXTENSION, A_PROTOCOL_VERSION, A_UNEXPECTED_MESSAGE, A_UNSUPPORTED_EXTENSION,
 } from "./alerts";
 import { RecordLayer } from "./record";
+import { Engine } from "./engine";
 import { HandshakeReader, clientHello, handshakeMessage, parseServerHello, readExtensions } from "./messages";
 import type { HandshakeMessage, HelloParams, PskOffer, ServerHello } from "./messages";
 import type { Suite } from "./suites";
@@ -96,23 +97,12 @@ function isIpLiteral(h: string): boolean {
   return h.indexOf(":") >= 0 || /^[0-9.]+$/.test(h);
 }
 
-type State = (m: HandshakeMessage) => Job<any> | null;
+import type { State } from "./engine";
 
-export class Client13 {
-  onSend: (b: Uint8Array) => void;
-  onConnected: (info: ConnectionInfo) => void;
-  onData: (b: Uint8Array) => void;
-  onEnd: () => void;
-  onError: (e: EtError) => void;
-  onProgress: (step: string) => void;
+export class Client13 extends Engine {
   onTicket: (t: SessionTicket) => void;
 
   private o: ClientOptions;
-  private rec: RecordLayer;
-  private hs: HandshakeReader;
-  private state: State | null;
-  private busy: boolean;
-  private closed: boolean;
   private hello: HelloParams | null;
   private ch1: Uint8Array | null;
   private share: Ephemeral | null;
@@ -133,13 +123,9 @@ export class Client13 {
   private resumed: boolean;
 
   constructor(o: ClientOptions) {
+    super(new RecordLayer(), new HandshakeReader(o.maxHandshakeMessage || 65536));
     this.o = o;
-    this.rec = new RecordLayer();
-    this.hs = new HandshakeReader(o.maxHandshakeMessage || 65536);
-    const nop = function () { /* no listener */ };
-    this.onSend = nop; this.onConnected = nop; this.onData = nop; this.onEnd = nop; this.onError = nop;
-    this.onProgress = nop; this.onTicket = nop;
-    this.state = null; this.busy = false; this.closed = false;
+    this.onTicket = function () { /* no listener */ };
     this.hello = null; this.ch1 = null; this.share = null; this.retried = false;
     this.suite = null; this.th = null; this.ks = null;
     this.cHs = null; this.sHs = null; this.cAp = null; this.sAp = null; this.resMaster = null;
@@ -177,63 +163,11 @@ export class Client13 {
     }));
   }
 
-  /** Bytes from the network. */
-  receive(data: Uint8Array): void {
-    if (this.closed) return;
-    try { this.rec.push(data); } catch (e) { this.fail(e); return; }
-    this.pump();
-  }
-
-  /** Application data to send (after "connected"). */
-  write(data: Uint8Array): void {
-    if (this.closed || this.state !== this.connected) throw new EtError("TLS_NOT_CONNECTED", "write before the handshake finished or after close");
-    this.sendRecords(C.CT_APPLICATION_DATA, data);
-  }
-
-  /** Sends close_notify; the connection takes no more writes. */
-  close(): void {
-    if (this.closed) return;
-    this.sendAlert(1, A_CLOSE_NOTIFY);
-    this.closed = true;
-  }
-
-  isConnected(): boolean { return !this.closed && this.state === this.connected; }
-
-  private progress(step: string): void { this.onProgress(step); }
-
-  private run(job: Job<any>): void {
-    const self = this;
-    this.busy = true;
-    runSliced(job, function (err: any) {
-      self.busy = false;
-      if (err) self.fail(err); else self.pump();
-    });
-  }
-
-  /** Processes what has arrived until a Job has to run or more bytes are needed. */
-  private pump(): void {
-    try {
-      while (!this.busy && !this.closed) {
-        const m = this.state ? this.hs.next() : null;
-        if (m) {
-          const job = this.dispatch(m);
-          if (job) { this.run(job); return; }
-          continue;
-        }
-        const r = this.rec.next();
-        if (!r) return;
-        this.onRecord(r.type, r.data);
-      }
-    } catch (e) {
-      this.fail(e);
-    }
-  }
-
-  private dispatch(m: HandshakeMessage): Job<any> | null {
+  protected dispatch(m: HandshakeMessage): Job<any> | null {
     return (this.state as State).call(this, m);
   }
 
-  private onRecord(type: number, data: Uint8Array): void {
+  protected onRecord(type: number, data: Uint8Array): void {
     if (type === C.CT_HANDSHAKE) {
       if (!this.state) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "handshake record before the ClientHello was sent");
       this.hs.push(data);
@@ -266,25 +200,6 @@ export class Client13 {
     this.onError(new EtError("TLS_ALERT_RECEIVED", "the server sent alert " + data[1], { alert: data[1], received: true }));
   }
 
-  private fail(e: any): void {
-    if (this.closed) return;
-    const err: EtError = e instanceof EtError ? e : new EtError("TLS_INTERNAL", String(e && e.message ? e.message : e), { alert: 80 });
-    try { this.sendAlert(2, alertFor(err)); } catch (ignored) { /* the socket may be gone */ }
-    this.closed = true;
-    this.onError(err);
-  }
-
-  private sendAlert(level: number, desc: number): void {
-    const a = new Uint8Array(2);
-    a[0] = level; a[1] = desc;
-    this.sendRecords(C.CT_ALERT, a);
-  }
-
-  private sendRecords(type: number, data: Uint8Array): void {
-    const recs = this.rec.seal(type, data);
-    this.onSend(recs.length === 1 ? recs[0] : concat(recs));
-  }
-
   private sendHandshake(msg: Uint8Array): void {
     if (this.th) this.th.update(msg);
     this.sendRecords(C.CT_HANDSHAKE, msg);
@@ -293,10 +208,6 @@ export class Client13 {
   /** Keys change only on a message boundary (§5.1). */
   private keyChange(): void {
     if (this.hs.pending()) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "handshake message spans a key change");
-  }
-
-  private expect(m: HandshakeMessage, type: number, what: string): void {
-    if (m.type !== type) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "expected " + what + ", got handshake message " + m.type);
   }
 
   // ---- ClientHello and ServerHello -----------------------------------------------------------
@@ -598,7 +509,7 @@ export class Client13 {
 
   // ---- after the handshake ------------------------------------------------------------------
 
-  private connected(m: HandshakeMessage): Job<any> | null {
+  protected connected(m: HandshakeMessage): Job<any> | null {
     if (m.type === C.HT_NEW_SESSION_TICKET) { this.onNewSessionTicket(m.body); return null; }
     if (m.type === C.HT_KEY_UPDATE) { this.onKeyUpdate(m.body); return null; }
     return tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "handshake message " + m.type + " after the handshake");

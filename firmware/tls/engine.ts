@@ -1,0 +1,120 @@
+// The bytes-in/bytes-out engine shared by the TLS 1.3 and TLS 1.2 clients: records in,
+// handshake messages to the current state, Jobs run in slices between messages, alerts out.
+// A subclass supplies the states (one per expected message), dispatch and record handling.
+import type { Job } from "../util/job";
+import { runSliced } from "../util/job";
+import { concat } from "../util/bytes";
+import { EtError } from "../errors";
+import { CT_ALERT, CT_APPLICATION_DATA } from "./constants";
+import { alertFor, tlsFail, A_CLOSE_NOTIFY, A_UNEXPECTED_MESSAGE } from "./alerts";
+import type { RecordLayer } from "./record";
+import type { HandshakeMessage, HandshakeReader } from "./messages";
+import type { ConnectionInfo } from "./client13";
+
+export type State = (m: HandshakeMessage) => Job<any> | null;
+
+export abstract class Engine {
+  onSend: (b: Uint8Array) => void;
+  onConnected: (info: ConnectionInfo) => void;
+  onData: (b: Uint8Array) => void;
+  onEnd: () => void;
+  onError: (e: EtError) => void;
+  onProgress: (step: string) => void;
+
+  protected rec: RecordLayer;
+  protected hs: HandshakeReader;
+  protected state: State | null;
+  protected busy: boolean;
+  protected closed: boolean;
+
+  constructor(rec: RecordLayer, hs: HandshakeReader) {
+    const nop = function () { /* no listener */ };
+    this.onSend = nop; this.onConnected = nop; this.onData = nop; this.onEnd = nop; this.onError = nop;
+    this.onProgress = nop;
+    this.rec = rec; this.hs = hs;
+    this.state = null; this.busy = false; this.closed = false;
+  }
+
+  /** The state after the handshake (post-handshake messages). */
+  protected abstract connected(m: HandshakeMessage): Job<any> | null;
+  /** Hands a complete handshake message to the current state. */
+  protected abstract dispatch(m: HandshakeMessage): Job<any> | null;
+  /** A record that is not a complete handshake message's worth of work. */
+  protected abstract onRecord(type: number, data: Uint8Array): void;
+
+  /** Bytes from the network. */
+  receive(data: Uint8Array): void {
+    if (this.closed) return;
+    try { this.rec.push(data); } catch (e) { this.fail(e); return; }
+    this.pump();
+  }
+
+  /** Application data to send (after "connected"). */
+  write(data: Uint8Array): void {
+    if (this.closed || this.state !== this.connected) throw new EtError("TLS_NOT_CONNECTED", "write before the handshake finished or after close");
+    this.sendRecords(CT_APPLICATION_DATA, data);
+  }
+
+  /** Sends close_notify; the connection takes no more writes. */
+  close(): void {
+    if (this.closed) return;
+    this.sendAlert(1, A_CLOSE_NOTIFY);
+    this.closed = true;
+  }
+
+  isConnected(): boolean { return !this.closed && this.state === this.connected; }
+
+  protected progress(step: string): void { this.onProgress(step); }
+
+  protected run(job: Job<any>): void {
+    const self = this;
+    this.busy = true;
+    runSliced(job, function (err: any) {
+      self.busy = false;
+      if (err) self.fail(err); else self.pump();
+    });
+  }
+
+  /** Processes what has arrived until a Job has to run or more bytes are needed. */
+  protected pump(): void {
+    try {
+      while (!this.busy && !this.closed) {
+        const m = this.state ? this.hs.next() : null;
+        if (m) {
+          const job = this.dispatch(m);
+          if (job) { this.run(job); return; }
+          continue;
+        }
+        const r = this.rec.next();
+        if (!r) return;
+        this.onRecord(r.type, r.data);
+      }
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** Sends the alert for `e` (unless the socket is gone), closes, reports. */
+  protected fail(e: any): void {
+    if (this.closed) return;
+    const err: EtError = e instanceof EtError ? e : new EtError("TLS_INTERNAL", String(e && e.message ? e.message : e), { alert: 80 });
+    try { this.sendAlert(2, alertFor(err)); } catch (ignored) { /* the socket may be gone */ }
+    this.closed = true;
+    this.onError(err);
+  }
+
+  protected sendAlert(level: number, desc: number): void {
+    const a = new Uint8Array(2);
+    a[0] = level; a[1] = desc;
+    this.sendRecords(CT_ALERT, a);
+  }
+
+  protected sendRecords(type: number, data: Uint8Array): void {
+    const recs = this.rec.seal(type, data);
+    this.onSend(recs.length === 1 ? recs[0] : concat(recs));
+  }
+
+  protected expect(m: HandshakeMessage, type: number, what: string): void {
+    if (m.type !== type) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "expected " + what + ", got handshake message " + m.type);
+  }
+}
