@@ -10,7 +10,7 @@ import { loadBoard } from "./lib/boards.mjs";
 import { Pki } from "./lib/pki.mjs";
 import { buildBoard } from "./build.mjs";
 import { checkBundleFile, formatProblems } from "./compat/check.mjs";
-import { espruinoBin, prepareFlash, runInterpreter, cleanOutput, HOW_TO_GET } from "./espruino-run.mjs";
+import { espruinoBin, prepareFlash, runInterpreter, HOW_TO_GET } from "./espruino-run.mjs";
 import { startJsonServer } from "./lib/json-server.mjs";
 
 const args = process.argv.slice(2);
@@ -95,7 +95,6 @@ async function runReal(chain, globals) {
   writeFileSync(path.join(dir, "app.js"), `${prelude}\nfunction done() { setTimeout(quit, 0); }\n${APP}\n`);
   const r = await runInterpreter(bin, dir, "app.js", { timeoutMs: 900000, onOutput: (s) => process.stdout.write(s.replace(/\r/g, "")) });
   if (r.timedOut) throw new Error("the app did not finish in 15 minutes");
-  void cleanOutput;
 }
 
 main().catch((e) => { console.error(`main job failed: ${e && e.message ? e.message : e}`); process.exitCode = 1; });
