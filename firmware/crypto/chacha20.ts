@@ -11,6 +11,7 @@
 // difference.
 
 import { EtError } from "../errors";
+import { alignedWords } from "./words";
 
 /** Reads a little-endian 32-bit word. */
 function le32(b: Uint8Array, o: number): number {
@@ -86,14 +87,14 @@ export function chachaXorWords(s: Int32Array, w: Int32Array, wi: number, nb: num
 }
 
 /**
- * XORs the keystream into buf[0..len) in place. buf must start at offset 0 of its
- * ArrayBuffer (a fresh allocation), so that whole words can be XORed through a view.
+ * XORs the keystream into buf[0..len) in place. buf must start 4-byte aligned in its
+ * ArrayBuffer, so that whole words can be XORed through a view.
  */
 export function chachaXorInPlace(s: Int32Array, buf: Uint8Array, len: number): void {
   const nw = len >> 2;
   // A zero length would make the view span the whole buffer (FACTS: Espruino), harmless
   // here since only words below nw are touched.
-  const w = new Int32Array(buf.buffer, 0, nw);
+  const w = alignedWords(buf, len);
   const nb = len >> 6;
   chachaXorWords(s, w, 0, nb);
   if ((len & 63) === 0) return;

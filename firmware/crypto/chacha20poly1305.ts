@@ -2,7 +2,7 @@
 
 import type { Aead } from "./types";
 import { EtError } from "../errors";
-import { ctEqual } from "../util/bytes";
+import { copyOf, ctEqual } from "../util/bytes";
 import { chachaState, chachaXorWords, chachaXorInPlace } from "./chacha20";
 import { polyInit, polyBlocks, polyFinish } from "./poly1305";
 import { blockWords, tailWords } from "./words";
@@ -21,7 +21,7 @@ function absorb(p: Float64Array, d: Uint8Array, n: number): void {
   if (n & 15) polyBlocks(p, tailWords(d, full << 4, n), 0, 1, 1);
 }
 
-/** Tag over aad and ct[0..n) (ct at offset 0 of its buffer), written to out[o..o+16). */
+/** Tag over aad and ct[0..n), written to out[o..o+16). */
 function mac(p: Float64Array, aad: Uint8Array, ct: Uint8Array, n: number, out: Uint8Array, o: number): void {
   absorb(p, aad, aad.length);
   absorb(p, ct, n);
@@ -52,17 +52,19 @@ class ChaCha20Poly1305 implements Aead {
     return out;
   }
   open(nonce: Uint8Array, aad: Uint8Array, data: Uint8Array): Uint8Array | null {
+    const c = copyOf(data);
+    return this.openInPlace(nonce, aad, c) ? c.subarray(0, c.length - 16) : null;
+  }
+  openInPlace(nonce: Uint8Array, aad: Uint8Array, data: Uint8Array): boolean {
     const s = chachaState(this.k, nonce, 0);
     const n = data.length - 16;
-    if (n < 0) return null;
+    if (n < 0) return false;
     const p = polyKey(s);
-    const out = new Uint8Array(n);
-    out.set(data.subarray(0, n));
     const tag = new Uint8Array(16);
-    mac(p, aad, out, n, tag, 0);
-    if (!ctEqual(tag, data.subarray(n))) return null;
-    chachaXorInPlace(s, out, n);
-    return out;
+    mac(p, aad, data, n, tag, 0);
+    if (!ctEqual(tag, data.subarray(n))) return false;
+    chachaXorInPlace(s, data, n);
+    return true;
   }
 }
 

@@ -22,9 +22,9 @@
 
 import type { Aead, AesBlock } from "./types";
 import { EtError } from "../errors";
-import { ctEqual } from "../util/bytes";
+import { copyOf, ctEqual } from "../util/bytes";
 import { aesBlock } from "./aes";
-import { blockWords, tailWords } from "./words";
+import { alignedWords, blockWords, tailWords } from "./words";
 
 let RT: Uint16Array | null = null;
 
@@ -264,8 +264,9 @@ function inc32(c: Uint8Array): void {
   }
 }
 
-/** Bytes of keystream per native call: bounds the extra RAM of one call. */
-const CHUNK = 1024;
+/** Bytes of keystream per native call: bounds the extra RAM of one call, and the native
+ *  result must be one contiguous block (a flat string): small ones still fit a fragmented heap. */
+const CHUNK = 256;
 
 /** J0: IV || 0^31 || 1 for 96-bit IVs, else GHASH(IV || pad || 0^64 || [len(IV)]_64). */
 function preCounter(K: GKey, iv: Uint8Array): Uint8Array {
@@ -298,7 +299,7 @@ function tagInto(blk: AesBlock, K: GKey, j0: Uint8Array, aad: Uint8Array, c: Uin
   for (let i = 0; i < 16; i++) out[o + i] = s[i] ^ l[i];
 }
 
-/** buf[0..n) ^= keystream from counter block J0 + 1; buf starts at offset 0 of its buffer. */
+/** buf[0..n) ^= keystream from counter block J0 + 1; buf starts 4-byte aligned in its buffer. */
 function ctrXor(blk: AesBlock, j0: Uint8Array, buf: Uint8Array, n: number): void {
   const ctr = new Uint8Array(16);
   ctr.set(j0);
@@ -306,7 +307,7 @@ function ctrXor(blk: AesBlock, j0: Uint8Array, buf: Uint8Array, n: number): void
   const all = (n + 15) >> 4;
   const ks = new Uint8Array((all < CHUNK >> 4 ? all : CHUNK >> 4) << 4);
   const kw = new Int32Array(ks.buffer);
-  const bw = new Int32Array(buf.buffer, 0, n >> 2);
+  const bw = alignedWords(buf, n);
   let i = 0, j = 0, m = 0, e = 0;
   for (let o = 0; o < n; o += CHUNK) {
     m = n - o;
@@ -342,16 +343,18 @@ class Gcm implements Aead {
     return out;
   }
   open(nonce: Uint8Array, aad: Uint8Array, data: Uint8Array): Uint8Array | null {
+    const c = copyOf(data);
+    return this.openInPlace(nonce, aad, c) ? c.subarray(0, c.length - 16) : null;
+  }
+  openInPlace(nonce: Uint8Array, aad: Uint8Array, data: Uint8Array): boolean {
     const j0 = preCounter(this.K, nonce);
     const n = data.length - 16;
-    if (n < 0) return null;
-    const out = new Uint8Array(n);
-    out.set(data.subarray(0, n));
+    if (n < 0) return false;
     const tag = new Uint8Array(16);
-    tagInto(this.b, this.K, j0, aad, out, n, tag, 0);
-    if (!ctEqual(tag, data.subarray(n))) return null;
-    if (n > 0) ctrXor(this.b, j0, out, n);
-    return out;
+    tagInto(this.b, this.K, j0, aad, data, n, tag, 0);
+    if (!ctEqual(tag, data.subarray(n))) return false;
+    if (n > 0) ctrXor(this.b, j0, data, n);
+    return true;
   }
 }
 

@@ -37,10 +37,9 @@ class NativeHash implements Hash {
   update(data: Uint8Array): Hash {
     const need = this.n + data.length;
     if (need > this.buf.length) {
-      let cap = this.buf.length * 2;
-      if (cap < 64) cap = 64;
-      while (cap < need) cap *= 2;
-      const nb = new Uint8Array(cap);
+      // Grow to what is needed, rounded to 256 (a transcript grows in a few big messages;
+      // doubling would leave up to twice its size unused).
+      const nb = new Uint8Array((need + 255) & ~255);
       nb.set(this.buf.subarray(0, this.n));
       this.buf = nb;
     }

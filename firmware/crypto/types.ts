@@ -41,4 +41,8 @@ export interface Aead {
   seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array;
   /** Returns null when authentication fails (never partial plaintext). */
   open(nonce: Uint8Array, aad: Uint8Array, ciphertextAndTag: Uint8Array): Uint8Array | null;
+  /** Like open, but decrypts data[0..length - tagLen) where it is (no copy: a 16 KB record
+   *  needs no second 16 KB). data must start 4-byte aligned in its buffer. False, with data
+   *  untouched, when authentication fails. */
+  openInPlace(nonce: Uint8Array, aad: Uint8Array, data: Uint8Array): boolean;
 }

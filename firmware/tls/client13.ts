@@ -500,10 +500,13 @@ export class Client13 extends Engine {
     this.sendHandshake(handshakeMessage(C.HT_FINISHED, ks.finished(this.cHs as Uint8Array, th.digest())));
     this.rec.write = ks.cipher(this.cAp);
     this.resMaster = ks.derive("res master", th.digest());
+    const group = this.hello ? this.hello.keyShares[0].group : 0;
+    // Handshake state not needed any more: the transcript alone is a few KB.
     this.cHs = this.sHs = null;
+    this.th = null; this.hello = null; this.share = null; this.ch1 = null;
     this.state = this.connected;
     this.progress("connected");
-    this.onConnected({ version: C.TLS13, suite: (this.suite as Suite).name, group: this.hello ? this.hello.keyShares[0].group : 0, alpn: this.alpn, peer: this.peer as PeerIdentity, resumed: this.resumed });
+    this.onConnected({ version: C.TLS13, suite: (this.suite as Suite).name, group: group, alpn: this.alpn, peer: this.peer as PeerIdentity, resumed: this.resumed });
     return null;
   }
 

@@ -21,6 +21,8 @@ export class HandshakeReader {
   maxMessage: number;
   constructor(maxMessage: number) { this.buf = new Uint8Array(0); this.len = 0; this.maxMessage = maxMessage; }
   push(data: Uint8Array): void {
+    // A record's plaintext is ours alone: keep it as it is when nothing is pending (the usual case).
+    if (this.len === 0) { this.buf = data; this.len = data.length; return; }
     const nb = new Uint8Array(this.len + data.length);
     nb.set(this.buf.subarray(0, this.len));
     nb.set(data, this.len);

@@ -4,6 +4,7 @@ import type { Aead } from "../crypto/types";
 import { CT_APPLICATION_DATA, CT_CHANGE_CIPHER_SPEC, MAX_CIPHERTEXT_13, MAX_PLAINTEXT } from "./constants";
 import { tlsFail, A_BAD_RECORD_MAC, A_DECODE_ERROR, A_RECORD_OVERFLOW, A_UNEXPECTED_MESSAGE } from "./alerts";
 import { open12, seal12 } from "./record12";
+import { copyOf } from "../util/bytes";
 
 export interface CipherState {
   aead: Aead;
@@ -39,7 +40,14 @@ function header(type: number, version: number, len: number): Uint8Array {
   return h;
 }
 
+/** Bytes kept free in front of a record's header in the buffer: its body then starts at
+ *  offset 8, 4-byte aligned, so it can be decrypted where it is (AEAD openInPlace). */
+const LEAD = 3;
+/** Records from this size on keep the buffer they arrived in as their plaintext (no copy). */
+const HAND_OVER = 512;
+
 export class RecordLayer {
+  /** Bytes received and not yet taken: buf[LEAD .. LEAD + len). */
   private buf: Uint8Array;
   private len: number;
   read: CipherState | null;
@@ -62,40 +70,71 @@ export class RecordLayer {
   }
 
   push(data: Uint8Array): void {
-    if (this.len + data.length > this.buf.length) {
-      let size = this.buf.length;
-      while (size < this.len + data.length) size *= 2;
-      const nb = new Uint8Array(size);
-      nb.set(this.buf.subarray(0, this.len));
+    const b = this.buf, have = this.len;
+    let need = LEAD + have + data.length;
+    if (need > b.length) {
+      // Once the record header is in, make room for the whole record at once: a 16 KB record
+      // arriving in 536-byte pieces would otherwise be copied over and over.
+      if (have + data.length >= 5) {
+        const at = function (i: number): number { return i < have ? b[LEAD + i] : data[i - have]; };
+        const whole = LEAD + 5 + ((at(3) << 8) | at(4));
+        if (whole > need && whole <= LEAD + 5 + MAX_CIPHERTEXT_13) need = whole;
+      }
+      const nb = new Uint8Array((need + 511) & ~511);
+      nb.set(b.subarray(LEAD, LEAD + have), LEAD);
       this.buf = nb;
     }
-    this.buf.set(data, this.len);
-    this.len += data.length;
+    this.buf.set(data, LEAD + have);
+    this.len = have + data.length;
+  }
+
+  /** Drops the first n bytes taken; a buffer grown for a big record shrinks back once empty. */
+  private consume(n: number): void {
+    this.len -= n;
+    if (this.len === 0 && this.buf.length > 1024) this.buf = new Uint8Array(1024);
+    else this.buf.set(this.buf.subarray(LEAD + n, LEAD + n + this.len), LEAD);
+  }
+
+  /** The first n bytes became a record's plaintext in place: the buffer now belongs to it,
+   *  and what follows moves to a new one. */
+  private handOver(n: number): void {
+    const rest = this.len - n;
+    const nb = new Uint8Array(rest + LEAD > 1024 ? (rest + LEAD + 511) & ~511 : 1024);
+    nb.set(this.buf.subarray(LEAD + n, LEAD + this.len), LEAD);
+    this.buf = nb;
+    this.len = rest;
   }
 
   /** The next complete record, decrypted when reads are protected; null when more bytes are needed. */
   next(): Record | null {
     if (this.len < 5) return null;
     const b = this.buf;
-    const type = b[0], n = (b[3] << 8) | b[4];
-    if (b[1] !== 3) tlsFail(A_DECODE_ERROR, "TLS_BAD_RECORD", "record with version " + b[1] + "." + b[2]);
+    const type = b[LEAD], n = (b[LEAD + 3] << 8) | b[LEAD + 4];
+    if (b[LEAD + 1] !== 3) tlsFail(A_DECODE_ERROR, "TLS_BAD_RECORD", "record with version " + b[LEAD + 1] + "." + b[LEAD + 2]);
     if (n > MAX_CIPHERTEXT_13) tlsFail(A_RECORD_OVERFLOW, "TLS_RECORD_OVERFLOW", "record of " + n + " bytes");
     if (this.len < 5 + n) return null;
-    const hdr = new Uint8Array(5);
-    hdr.set(b.subarray(0, 5));
-    const body = new Uint8Array(n);
-    body.set(b.subarray(5, 5 + n));
-    b.set(b.subarray(5 + n, this.len));
-    this.len -= 5 + n;
+    const body = b.subarray(LEAD + 5, LEAD + 5 + n);
     if (!this.read || type === CT_CHANGE_CIPHER_SPEC) {
       if (n > MAX_PLAINTEXT) tlsFail(A_RECORD_OVERFLOW, "TLS_RECORD_OVERFLOW", "plaintext record of " + n + " bytes");
       if (n === 0 && type !== CT_APPLICATION_DATA) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_EMPTY_RECORD", "empty record of type " + type);
-      return { type: type, data: body };
+      const data = copyOf(body);
+      this.consume(5 + n);
+      return { type: type, data: data };
     }
-    if (this.read.v12) return { type: type, data: open12(this.read, type, body, this.maxIn) };
-    if (type !== CT_APPLICATION_DATA) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNPROTECTED_RECORD", "unprotected record of type " + type + " after keys were set");
-    const inner = this.read.aead.open(nonceFor(this.read), hdr, body);
-    if (!inner) tlsFail(A_BAD_RECORD_MAC, "TLS_BAD_RECORD_MAC", "record failed authentication");
+    let inner: Uint8Array;
+    if (this.read.v12) inner = open12(this.read, type, body, this.maxIn);
+    else {
+      if (type !== CT_APPLICATION_DATA) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNPROTECTED_RECORD", "unprotected record of type " + type + " after keys were set");
+      // header as AAD, body decrypted where it is
+      if (!this.read.aead.openInPlace(nonceFor(this.read), b.subarray(LEAD, LEAD + 5), body)) tlsFail(A_BAD_RECORD_MAC, "TLS_BAD_RECORD_MAC", "record failed authentication");
+      inner = body.subarray(0, n - this.read.aead.tagLen);
+    }
+    if (n >= HAND_OVER) this.handOver(5 + n);
+    else {
+      inner = copyOf(inner);
+      this.consume(5 + n);
+    }
+    if (this.read.v12) return { type: type, data: inner };
     let end = inner.length;
     while (end > 0 && inner[end - 1] === 0) end--;
     if (end === 0) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_NO_CONTENT_TYPE", "protected record without a content type");

@@ -33,7 +33,8 @@ function xorNonce(cs: CipherState): Uint8Array {
   return n;
 }
 
-/** Decrypts one TLS 1.2 record body; fails with bad_record_mac / record_overflow. */
+/** Decrypts one TLS 1.2 record body in place (it must start 4-byte aligned) and returns the
+ *  plaintext within it; fails with bad_record_mac / record_overflow. */
 export function open12(cs: CipherState, type: number, body: Uint8Array, maxIn: number): Uint8Array {
   const tag = cs.aead.tagLen;
   let nonce: Uint8Array, ct: Uint8Array;
@@ -48,9 +49,12 @@ export function open12(cs: CipherState, type: number, body: Uint8Array, maxIn: n
     nonce = xorNonce(cs);
     ct = body;
   }
-  const plain = cs.aead.open(nonce, aad12(cs.seq, type, ct.length - tag), ct);
+  // decrypted where it is: the RecordLayer keeps record bodies 4-byte aligned (with the
+  // 8-byte explicit nonce in front, the ciphertext is too)
+  const ok = cs.aead.openInPlace(nonce, aad12(cs.seq, type, ct.length - tag), ct);
   cs.seq++;
-  if (!plain) return tlsFail(A_BAD_RECORD_MAC, "TLS_BAD_RECORD_MAC", "record failed authentication");
+  if (!ok) return tlsFail(A_BAD_RECORD_MAC, "TLS_BAD_RECORD_MAC", "record failed authentication");
+  const plain = ct.subarray(0, ct.length - tag);
   if (plain.length > maxIn) tlsFail(A_RECORD_OVERFLOW, "TLS_RECORD_OVERFLOW", "plaintext of " + plain.length + " bytes over the limit of " + maxIn);
   return plain;
 }

@@ -124,7 +124,11 @@ export class TlsSocket extends Emitter {
       self.emit("connect", info);
       self.emit("secureConnect", info);
     };
-    t.onData = function (b: Uint8Array) { self.emit("data", toBinary(b)); };
+    // In pieces of at most 1 KB: a 16 KB record is never a 16 KB string too.
+    t.onData = function (b: Uint8Array) {
+      const n = b.length;
+      for (let o = 0; o < n; o += 1024) self.emit("data", toBinary(b.subarray(o, o + 1024 < n ? o + 1024 : n)));
+    };
     t.onEnd = function () { self.ended = true; self.emit("end"); self.shut(); };
     t.onError = function (e: EtError) {
       // A TLS 1.2 session that led to a failed handshake is not offered again.

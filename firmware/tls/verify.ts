@@ -5,7 +5,7 @@ import { andThen } from "../util/job";
 import type { AnchorSource } from "../x509/anchor";
 import { validateJob } from "../x509/path";
 import type { ValidationResult } from "../x509/path";
-import { subjectText } from "../x509/cert";
+import { ownKey, subjectText } from "../x509/cert";
 import { validationClock, noteValidated } from "../time/clock";
 import type { PeerIdentity } from "./certverify";
 
@@ -23,7 +23,7 @@ export function chainVerifier(anchors: AnchorSource, onValidated?: (r: Validatio
       }
       // A CA signed that the time is past notBefore: the trusted time floor may rise to it.
       noteValidated(when, notBefore);
-      peer = { spki: r.path[0].spki, subject: subjectText(r.path[0]), notAfter: notAfter };
+      peer = { spki: ownKey(r.path[0].spki), subject: subjectText(r.path[0]), notAfter: notAfter };
       if (onValidated) onValidated(r, peer);
       return null;
     });

@@ -53,6 +53,22 @@ function bitLength(a: Uint8Array): number {
   return (a.length - 1) * 8 + b;
 }
 
+/** The key with its own copy of the bytes: views into a certificate would keep the whole
+ *  message it arrived in (a few KB) alive for as long as the key is kept. */
+export function ownKey(k: PublicKeyInfo): PublicKeyInfo {
+  const der = new Uint8Array(k.der.length);
+  der.set(k.der);
+  const at = function (v: Uint8Array | null): Uint8Array | null {
+    if (!v) return null;
+    const o = v.byteOffset - k.der.byteOffset;
+    if (v.buffer === k.der.buffer && o >= 0 && o + v.length <= der.length) return der.subarray(o, o + v.length);
+    const c = new Uint8Array(v.length);
+    c.set(v);
+    return c;
+  };
+  return { kind: k.kind, der: der, alg: k.alg, bits: k.bits, n: at(k.n), e: at(k.e), curve: k.curve, point: at(k.point), why: k.why };
+}
+
 /** Parses the SubjectPublicKeyInfo TLV spanning src[start,end). Malformed DER throws BAD_DER;
  *  a well-formed key of an algorithm or curve we do not implement gives KEY_UNSUPPORTED. */
 export function parseSpki(src: Bytes, start: number, end: number): PublicKeyInfo {

@@ -110,7 +110,7 @@ test("native AES: one ECB call per keystream chunk, a bad result is an EtError",
   const g = A.aesGcm(bytes(16));
   const before = calls.ecb;
   g.seal(bytes(12), bytes(13), bytes(1000));
-  assert.equal(calls.ecb - before, 2, "E(J0) and one keystream call for 1000 bytes");
+  assert.equal(calls.ecb - before, 5, "E(J0) and one keystream call per 256 bytes (a small contiguous result)");
   calls.fail = true;
   assert.throws(() => g.seal(bytes(12), bytes(13), bytes(100)), (e) => e.code === "AES_FAILED");
 });
@@ -180,5 +180,30 @@ test("ChaCha20 and Poly1305 match node:crypto / @noble/ciphers on random inputs"
     if (i & 1) k.fill(0xff, 16);
     const d = i & 2 ? new Uint8Array(rnd(50)).fill(0xff) : bytes(rnd(50));
     assert.equal(hex(A.poly1305(k, d)), hex(noblePoly(d, k)), `poly1305 edge ${i}`);
+  }
+});
+
+test("openInPlace decrypts where the data is (4-byte aligned), leaves it untouched when the tag fails", () => {
+  for (const [name, make, keyLen] of [["AES-128-GCM", A.aesGcm, 16], ["AES-256-GCM portable", A.aesGcmPortable, 32], ["ChaCha20-Poly1305", A.chacha20Poly1305, 32]]) {
+    for (const n of [0, 5, 16, 100, 1025]) {
+      const g = make(bytes(keyLen)), iv = bytes(12), aad = bytes(5), pt = bytes(n);
+      const ct = g.seal(iv, aad, pt);
+      const buf = new Uint8Array(ct.length + 8);
+      buf.set(ct, 8);
+      const view = buf.subarray(8);
+      assert.equal(g.openInPlace(iv, aad, view), true, `${name} n=${n}`);
+      assert.equal(hex(view.subarray(0, n)), hex(pt), `${name} n=${n}: plaintext in place`);
+      const bad = new Uint8Array(ct.length + 8);
+      bad.set(ct, 8);
+      bad[8 + rnd(ct.length)] ^= 1;
+      const before = hex(bad);
+      assert.equal(g.openInPlace(iv, aad, bad.subarray(8)), false, `${name} n=${n}: tampered`);
+      assert.equal(hex(bad), before, `${name} n=${n}: nothing decrypted when the tag fails`);
+      if (n >= 4) {
+        const un = new Uint8Array(ct.length + 3);
+        un.set(ct, 3);
+        assert.throws(() => g.openInPlace(iv, aad, un.subarray(3)), (e) => e.code === "UNALIGNED", `${name} n=${n}: unaligned`);
+      }
+    }
   }
 });

@@ -30,6 +30,13 @@ const STRIP = `(function(){
   Math.pow = function(a, b){ return a === 0 ? (b === 0 ? 1 : 0) : exp(b * log(a)) * (1 - 7.8e-16); };
   // u8.slice() returns a plain Array on the board.
   T.prototype.slice = function(a, b){ return [].slice.call(this, a, b); };
+  // subarray(begin, end) does not clamp end to the length on the board: the view runs past
+  // the data (measured: new Uint8Array(10).subarray(8, 100).length is 92). Refused here.
+  var sub = T.prototype.subarray;
+  T.prototype.subarray = function(a, b){
+    if (b !== undefined && b > this.length) throw new RangeError("subarray(" + a + ", " + b + ") on " + this.length + " elements: the interpreter does not clamp the end, the view would run past the data");
+    return sub.call(this, a, b);
+  };
 })()`;
 
 export class BoardAbort {
