@@ -31,8 +31,8 @@ function installer(files) {
 })();`).join("\n") + "\nsetTimeout(quit, 0);\n";
 }
 
-/** Runs the interpreter on `script` in `dir` and resolves with {code, out, timedOut}. */
-export function runInterpreter(bin, dir, script, { timeoutMs = 600000, onOutput = null, args = [] } = {}) {
+/** Runs the interpreter on `script` in `dir` and resolves with {code, out, timedOut}; see stopOn. */
+export function runInterpreter(bin, dir, script, { timeoutMs = 600000, onOutput = null, args = [], stopOn = null } = {}) {
   return new Promise((resolve) => {
     // stdin must be a pipe that stays open: at end-of-file (/dev/null) the interpreter's input
     // thread feeds garbage to its console, and a closed fd 0 gets reused by the next open file.
@@ -42,7 +42,14 @@ export function runInterpreter(bin, dir, script, { timeoutMs = 600000, onOutput 
     const child = spawn(bin, [...args, script], { cwd: dir, stdio: [stdin, "pipe", "pipe"] });
     closeSync(stdin);
     let out = "";
-    const take = (d) => { const s = d.toString("latin1"); out += s; if (onOutput) onOutput(s); };
+    // stopOn: a RegExp; once the output matches, the process is stopped (e.g. OUT OF MEMORY,
+    // after which a fixed-size build does not go on by itself).
+    const take = (d) => {
+      const s = d.toString("latin1");
+      out += s;
+      if (onOutput) onOutput(s);
+      if (stopOn && stopOn.test(out)) setTimeout(() => child.kill("SIGKILL"), 200);
+    };
     child.stdout.on("data", take);
     child.stderr.on("data", take);
     let timedOut = false;

@@ -25,7 +25,7 @@ var B = [], rest = m.usage, total = m.total;
 while (process.memory().free > FREE + 300) B.push(new Uint8Array(100 * BPV));
 while (process.memory().free > FREE) B.push(0);
 var free0 = process.memory().free, last = "-";
-var req = lib.https.get({ url: "https://localhost:" + PORT + "/", ca: ca, keepAlive: false, timeout: 600000 }, function (res) {
+var req = lib.https.get({ url: URL, ca: ca, keepAlive: false, timeout: 600000 }, function (res) {
   res.on("data", function () {});
   res.on("end", function () {
     print("RESULT " + JSON.stringify({ ok: process.memory().total === total, status: res.statusCode, free: free0, rest: rest, total: process.memory().total }));
@@ -36,11 +36,11 @@ req.on("progress", function (p) { last = p; });
 req.on("error", function (e) { print("RESULT " + JSON.stringify({ ok: false, error: e.code, after: last, free: free0, rest: rest })); setTimeout(quit, 0); });`;
 
 /** One run with `free` JsVars left: {ok, ...}. */
-async function tryWith(bin, caFile, port, free, bytesPerJsVar) {
+async function tryWith(bin, caFile, url, free, bytesPerJsVar) {
   const dir = await prepareFlash(bin, { extra: [["ca-root.pem", caFile]] });
   try {
-    writeFileSync(path.join(dir, "need.js"), `var PORT = ${port}, FREE = ${free}, BPV = ${bytesPerJsVar};\n${SCRIPT}\n`);
-    const r = await runInterpreter(bin, dir, "need.js", { timeoutMs: 400000 });
+    writeFileSync(path.join(dir, "need.js"), `var URL = ${JSON.stringify(url)}, FREE = ${free}, BPV = ${bytesPerJsVar};\n${SCRIPT}\n`);
+    const r = await runInterpreter(bin, dir, "need.js", { timeoutMs: 400000, stopOn: /OUT OF MEMORY/ });
     const out = cleanOutput(r.out);
     const m = /RESULT (.*)/.exec(out);
     if (m) return JSON.parse(m[1]);
@@ -50,20 +50,20 @@ async function tryWith(bin, caFile, port, free, bytesPerJsVar) {
 }
 
 /**
- * The least free JsVars (to within `step`) with which a GET against the server on `port`
+ * The least free JsVars (to within `step`) with which a GET of `url`
  * (chain rooted at caFile) completes without growing the interpreter's memory; also the
  * library's JsVars at rest. Searches [lo, hi]; `runs` lists every probe.
  */
-export async function jsVarsNeeded(bin, caFile, port, { lo = 1500, hi = 4500, step = 100, bytesPerJsVar = 26 } = {}) {
+export async function jsVarsNeeded(bin, caFile, url, { lo = 1500, hi = 4500, step = 100, bytesPerJsVar = 26 } = {}) {
   const runs = [];
   let rest = null;
-  const top = await tryWith(bin, caFile, port, hi, bytesPerJsVar);
+  const top = await tryWith(bin, caFile, url, hi, bytesPerJsVar);
   runs.push({ free: hi, ok: top.ok, error: top.error });
   if (!top.ok) return { need: null, note: `more than ${hi}`, runs };
   rest = top.rest;
   while (hi - lo > step) {
     const mid = Math.round((lo + hi) / 2 / step) * step;
-    const r = await tryWith(bin, caFile, port, mid, bytesPerJsVar);
+    const r = await tryWith(bin, caFile, url, mid, bytesPerJsVar);
     runs.push({ free: mid, ok: r.ok, error: r.error, after: r.after });
     if (r.ok) hi = mid; else lo = mid;
   }
