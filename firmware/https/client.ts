@@ -6,25 +6,23 @@ import { Emitter } from "../util/emitter";
 import { EtError } from "../errors";
 import { VERSION } from "../board";
 import { TlsSocket, anchorsFrom } from "../tls/socket";
-import type { SessionCache } from "../tls/resume";
-import type { ChainCache } from "../tls/chaincache";
+import type { ConnectOptions } from "../tls/socket";
 import { anchorsVersion } from "../tls/chaincache";
 import type { AnchorSource } from "../x509/anchor";
 import { ResponseParser } from "./parser";
 import { parseUrl, resolveLocation } from "./url";
 import type { Url } from "./url";
 
-export interface RequestOptions {
+/** The tls.connect options a request passes through (documented in tls/socket.ts). */
+type TlsPassThrough = Pick<ConnectOptions, "ca" | "timeout" | "recordSizeLimit" | "maxFragmentLength" | "tls12" | "rsaKeyExchange" | "session" | "pskKe" | "chainCache">;
+
+export interface RequestOptions extends TlsPassThrough {
   url?: string;
   host?: string;
   port?: number;
   path?: string;
   method?: string;
   headers?: { [name: string]: string };
-  /** Trust anchors (see tls.connect); default: none, which is an error. */
-  ca?: any;
-  /** Milliseconds for connect + handshake (default 60000). */
-  timeout?: number;
   /** Milliseconds without response bytes before giving up (default 30000). */
   idleTimeout?: number;
   /** Largest response body accepted, bytes (default 65536). */
@@ -33,16 +31,6 @@ export interface RequestOptions {
   maxRedirects?: number;
   /** Reuse the connection for later requests to the same host (default true). */
   keepAlive?: boolean;
-  recordSizeLimit?: number;
-  maxFragmentLength?: number;
-  /** Passed to tls.connect (socket.ts ConnectOptions): TLS 1.2 (default on), RSA key exchange
-   *  (default off, no forward secrecy), session cache (default shared; false for none), psk_ke,
-   *  verified-chain cache. */
-  tls12?: boolean;
-  rsaKeyExchange?: boolean;
-  session?: SessionCache | false;
-  pskKe?: boolean;
-  chainCache?: ChainCache | false;
 }
 
 /** Idle verified connections by "host:port". */

@@ -10,6 +10,7 @@ import type { ClientOptions, ConnectionInfo, SessionTicket } from "./client13";
 import { Client12, helloExtensions12 } from "./client12";
 import type { Handover, Session12 } from "./handshake-common";
 import { suites12 } from "./suites12";
+import type { Engine } from "./engine";
 
 export interface VersionOptions {
   /** Offer TLS 1.2 too (ECDHE suites; default true). */
@@ -41,6 +42,15 @@ export class TlsClient {
     this.onSend = nop; this.onConnected = nop; this.onData = nop; this.onEnd = nop; this.onError = nop;
     this.onProgress = nop; this.onTicket = nop; this.onSession = nop;
     this.c12 = null;
+    // The listeners of this object, looked up when called (the app sets them after construction).
+    const forward = function (c: Engine): void {
+      c.onSend = function (b: Uint8Array) { self.onSend(b); };
+      c.onConnected = function (info: ConnectionInfo) { self.onConnected(info); };
+      c.onData = function (b: Uint8Array) { self.onData(b); };
+      c.onEnd = function () { self.onEnd(); };
+      c.onError = function (e: EtError) { self.onError(e); };
+      c.onProgress = function (step: string) { self.onProgress(step); };
+    };
     const s12 = v.tls12 ? v.session12 : null;
     this.offered12 = !!s12;
     const opts: ClientOptions = {
@@ -57,12 +67,7 @@ export class TlsClient {
         suites: suites12(v.rsaKeyExchange),
         handover: function (h: Handover) {
           const c = new Client12(opts, { session: s12, sessionLifetime: v.sessionLifetime }, h);
-          c.onSend = function (b: Uint8Array) { self.onSend(b); };
-          c.onConnected = function (info: ConnectionInfo) { self.onConnected(info); };
-          c.onData = function (b: Uint8Array) { self.onData(b); };
-          c.onEnd = function () { self.onEnd(); };
-          c.onError = function (e: EtError) { self.onError(e); };
-          c.onProgress = function (step: string) { self.onProgress(step); };
+          forward(c);
           c.onSession = function (s: Session12) { self.onSession(s); };
           self.c12 = c;
           self.onProgress("tls12");
@@ -71,12 +76,7 @@ export class TlsClient {
       } : null,
     };
     const c = new Client13(opts);
-    c.onSend = function (b: Uint8Array) { self.onSend(b); };
-    c.onConnected = function (info: ConnectionInfo) { self.onConnected(info); };
-    c.onData = function (b: Uint8Array) { self.onData(b); };
-    c.onEnd = function () { self.onEnd(); };
-    c.onError = function (e: EtError) { self.onError(e); };
-    c.onProgress = function (step: string) { self.onProgress(step); };
+    forward(c);
     c.onTicket = function (t: SessionTicket) { self.onTicket(t); };
     this.c13 = c;
   }

@@ -13,12 +13,11 @@ import type { Hash } from "../crypto/types";
 import type { Job } from "../util/job";
 import { andThen } from "../util/job";
 import { concat, ctEqual } from "../util/bytes";
-import { EtError } from "../errors";
 import { prf12 } from "../crypto/prf12";
 import { Reader, Writer } from "./codec";
 import * as C from "./constants";
 import {
-  tlsFail, A_CLOSE_NOTIFY, A_DECODE_ERROR, A_DECRYPT_ERROR, A_HANDSHAKE_FAILURE, A_ILLEGAL_PARAMETER,
+  tlsFail, A_DECODE_ERROR, A_DECRYPT_ERROR, A_HANDSHAKE_FAILURE, A_ILLEGAL_PARAMETER,
   A_UNEXPECTED_MESSAGE, A_UNSUPPORTED_CERTIFICATE, A_UNSUPPORTED_EXTENSION,
 } from "./alerts";
 import { handshakeMessage } from "./messages";
@@ -101,6 +100,7 @@ export class Client12 extends Engine {
 
   constructor(o: ClientOptions, o12: Options12, h: Handover) {
     super(h.rec, h.hs);
+    this.ignoreWarnings = true;
     this.onSession = function () { /* no listener */ };
     this.o = o; this.o12 = o12;
     this.hello = h.hello; this.sh = h.sh; this.shRaw = h.shRaw; this.ch = h.ch; this.share = h.share;
@@ -151,26 +151,7 @@ export class Client12 extends Engine {
       this.serverKeys = null;
       this.ccsNext = false;
       this.state = this.expectFinished;
-    } else if (type === C.CT_APPLICATION_DATA) {
-      if (this.state !== this.connected) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "application data before the handshake finished");
-      if (this.hs.pending()) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "application data inside a handshake message");
-      if (data.length) this.onData(data);
-    } else {
-      tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "record of unknown type " + type);
-    }
-  }
-
-  private onAlert(data: Uint8Array): void {
-    if (data.length !== 2) tlsFail(A_DECODE_ERROR, "TLS_DECODE", "alert of " + data.length + " bytes");
-    if (data[1] === A_CLOSE_NOTIFY) {
-      try { this.sendAlert(1, A_CLOSE_NOTIFY); } catch (ignored) { /* the socket may be gone */ }
-      this.closed = true;
-      this.onEnd();
-      return;
-    }
-    if (data[0] === 1) return; // other warnings (no_renegotiation, unrecognized_name, ...) change nothing
-    this.closed = true;
-    this.onError(new EtError("TLS_ALERT_RECEIVED", "the server sent alert " + data[1], { alert: data[1], received: true }));
+    } else this.onOtherRecord(type, data);
   }
 
   private sendHandshake(msg: Uint8Array): void {

@@ -9,7 +9,7 @@ import { EtError } from "../errors";
 import { Reader, Writer } from "./codec";
 import * as C from "./constants";
 import {
-  tlsFail, A_CLOSE_NOTIFY, A_DECODE_ERROR, A_DECRYPT_ERROR, A_ILLEGAL_PARAMETER,
+  tlsFail, A_DECODE_ERROR, A_DECRYPT_ERROR, A_ILLEGAL_PARAMETER,
   A_MISSING_EXTENSION, A_PROTOCOL_VERSION, A_UNEXPECTED_MESSAGE, A_UNSUPPORTED_EXTENSION,
 } from "./alerts";
 import { RecordLayer } from "./record";
@@ -177,27 +177,7 @@ export class Client13 extends Engine {
       // Middlebox compatibility (§D.4): one unprotected 0x01 during the handshake is ignored.
       if (!this.ccsAllowed || data.length !== 1 || data[0] !== 1) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_CCS", "change_cipher_spec outside the handshake");
       this.ccsAllowed = false;
-    } else if (type === C.CT_APPLICATION_DATA) {
-      if (this.state !== this.connected) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "application data before the handshake finished");
-      if (this.hs.pending()) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "application data inside a handshake message");
-      if (data.length) this.onData(data);
-    } else {
-      tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "record of unknown type " + type);
-    }
-  }
-
-  private onAlert(data: Uint8Array): void {
-    if (data.length !== 2) tlsFail(A_DECODE_ERROR, "TLS_DECODE", "alert of " + data.length + " bytes");
-    if (data[1] === A_CLOSE_NOTIFY) {
-      // Answer with our own close_notify before the socket closes (§6.1: each party sends one
-      // before closing its write side); without it OpenSSL logs "unexpected eof while reading".
-      try { this.sendAlert(1, A_CLOSE_NOTIFY); } catch (ignored) { /* the socket may be gone */ }
-      this.closed = true;
-      this.onEnd();
-      return;
-    }
-    this.closed = true;
-    this.onError(new EtError("TLS_ALERT_RECEIVED", "the server sent alert " + data[1], { alert: data[1], received: true }));
+    } else this.onOtherRecord(type, data);
   }
 
   private sendHandshake(msg: Uint8Array): void {

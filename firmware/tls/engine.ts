@@ -6,7 +6,7 @@ import { runSliced } from "../util/job";
 import { concat } from "../util/bytes";
 import { EtError } from "../errors";
 import { CT_ALERT, CT_APPLICATION_DATA } from "./constants";
-import { alertFor, tlsFail, A_CLOSE_NOTIFY, A_UNEXPECTED_MESSAGE } from "./alerts";
+import { alertFor, tlsFail, A_CLOSE_NOTIFY, A_DECODE_ERROR, A_UNEXPECTED_MESSAGE } from "./alerts";
 import type { RecordLayer } from "./record";
 import type { HandshakeMessage, HandshakeReader } from "./messages";
 import type { ConnectionInfo } from "./client13";
@@ -26,13 +26,16 @@ export abstract class Engine {
   protected state: State | null;
   protected busy: boolean;
   protected closed: boolean;
+  /** Warning-level alerts other than close_notify change nothing (TLS 1.2: no_renegotiation,
+   *  unrecognized_name, ...). */
+  protected ignoreWarnings: boolean;
 
   constructor(rec: RecordLayer, hs: HandshakeReader) {
     const nop = function () { /* no listener */ };
     this.onSend = nop; this.onConnected = nop; this.onData = nop; this.onEnd = nop; this.onError = nop;
     this.onProgress = nop;
     this.rec = rec; this.hs = hs;
-    this.state = null; this.busy = false; this.closed = false;
+    this.state = null; this.busy = false; this.closed = false; this.ignoreWarnings = false;
   }
 
   /** The state after the handshake (post-handshake messages). */
@@ -92,6 +95,31 @@ export abstract class Engine {
     } catch (e) {
       this.fail(e);
     }
+  }
+
+  /** Application data and unknown record types, the same in both versions. */
+  protected onOtherRecord(type: number, data: Uint8Array): void {
+    if (type !== CT_APPLICATION_DATA) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "record of unknown type " + type);
+    if (this.state !== this.connected) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "application data before the handshake finished");
+    if (this.hs.pending()) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "application data inside a handshake message");
+    if (data.length) this.onData(data);
+  }
+
+  /** A received alert. close_notify ends the connection cleanly; TLS 1.2 ignores other warnings
+   *  (ignoreWarnings), TLS 1.3 treats every other alert as an error whatever its level (§6.2). */
+  protected onAlert(data: Uint8Array): void {
+    if (data.length !== 2) tlsFail(A_DECODE_ERROR, "TLS_DECODE", "alert of " + data.length + " bytes");
+    if (data[1] === A_CLOSE_NOTIFY) {
+      // Answer with our own close_notify before the socket closes (RFC 8446 §6.1: each party
+      // sends one before closing its write side); without it OpenSSL logs "unexpected eof while reading".
+      try { this.sendAlert(1, A_CLOSE_NOTIFY); } catch (ignored) { /* the socket may be gone */ }
+      this.closed = true;
+      this.onEnd();
+      return;
+    }
+    if (data[0] === 1 && this.ignoreWarnings) return;
+    this.closed = true;
+    this.onError(new EtError("TLS_ALERT_RECEIVED", "the server sent alert " + data[1], { alert: data[1], received: true }));
   }
 
   /** Sends the alert for `e` (unless the socket is gone), closes, reports. */
