@@ -13,7 +13,10 @@
 //  - big (default): M0..M3[b] for all 256 bytes: four Int32Array(256), 4 KB per key
 //    (~270 JsVars of 16 bytes). ~67 M interpreter instructions per KB of GHASH.
 //  - small: b*H = hi*H ^ lo*H for the two nibbles, H0..H3[hi] and L0..L3[lo]: eight
-//    Int32Array(16), 512 B per key (~45 JsVars). ~97 M instructions per KB (1.45x the big one).
+//    Int32Array(16), 512 B per key (~45 JsVars); a loop, not unrolled (see ghashSmall).
+// aesGcm() keys start with the small tables and build the big ones once GROW_AFTER bytes have
+// passed through GHASH: TLS write keys carry little (Finished, a request, alerts), and the big
+// tables cost ~2.5 ms and 4 KB to build, which pays back only after about 0.7 KB.
 // Unrolling the 16 steps measured 1.5x faster than a loop over the words (big tables: 9.7 vs
 // 14.5 ms of CPU per KB on the release interpreter), for ~1.3 KB more minified code.
 //
@@ -53,6 +56,9 @@ function bswap(x: number): number {
  * variant. gcmWith() can pick either explicitly (tests).
  */
 const GHASH_SMALL_TABLES: boolean = false;
+
+/** Bytes through GHASH after which an adaptive key switches to the big tables. */
+const GROW_AFTER = 512;
 
 /** GHASH key: the tables for H and the block function that uses them. */
 interface GKey {
@@ -176,61 +182,25 @@ function ghashBig(K: GKey, st: Int32Array, dw: Int32Array, i: number, nb: number
   st[0] = w0; st[1] = w1; st[2] = w2; st[3] = w3;
 }
 
-/** st = (st ^ X) * H for the nb blocks X at words dw[i..i+4*nb), small tables. */
+/**
+ * st = (st ^ X) * H for the nb blocks X at words dw[i..i+4*nb), small tables. A loop over the
+ * 16 bytes, not unrolled: adaptive keys use it for their first GROW_AFTER bytes only.
+ */
 function ghashSmall(K: GKey, st: Int32Array, dw: Int32Array, i: number, nb: number): void {
-  let u = 0, v = 0, t = 0, w0 = st[0], w1 = st[1], w2 = st[2], w3 = st[3];
+  let u = 0, v = 0, t = 0, x = 0, k = 0, w0 = st[0], w1 = st[1], w2 = st[2], w3 = st[3];
   const H0 = K.M0, H1 = K.M1, H2 = K.M2, H3 = K.M3, L0 = K.L0, L1 = K.L1, L2 = K.L2, L3 = K.L3, R = rtable();
   let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
   while (nb-- > 0) {
     a0 = w0 ^ dw[i]; a1 = w1 ^ dw[i + 1]; a2 = w2 ^ dw[i + 2]; a3 = w3 ^ dw[i + 3];
     i += 4;
-    u = a3 >>> 28; v = a3 >>> 24 & 15;
-    w0 = H0[u] ^ L0[v]; w1 = H1[u] ^ L1[v]; w2 = H2[u] ^ L2[v]; w3 = H3[u] ^ L3[v];
-    u = a3 >>> 20 & 15; v = a3 >>> 16 & 15; t = w3 >>> 24;
-    w3 = (w3 << 8 | w2 >>> 24) ^ H3[u] ^ L3[v]; w2 = (w2 << 8 | w1 >>> 24) ^ H2[u] ^ L2[v];
-    w1 = (w1 << 8 | w0 >>> 24) ^ H1[u] ^ L1[v]; w0 = w0 << 8 ^ R[t] ^ H0[u] ^ L0[v];
-    u = a3 >>> 12 & 15; v = a3 >>> 8 & 15; t = w3 >>> 24;
-    w3 = (w3 << 8 | w2 >>> 24) ^ H3[u] ^ L3[v]; w2 = (w2 << 8 | w1 >>> 24) ^ H2[u] ^ L2[v];
-    w1 = (w1 << 8 | w0 >>> 24) ^ H1[u] ^ L1[v]; w0 = w0 << 8 ^ R[t] ^ H0[u] ^ L0[v];
-    u = a3 >>> 4 & 15; v = a3 & 15; t = w3 >>> 24;
-    w3 = (w3 << 8 | w2 >>> 24) ^ H3[u] ^ L3[v]; w2 = (w2 << 8 | w1 >>> 24) ^ H2[u] ^ L2[v];
-    w1 = (w1 << 8 | w0 >>> 24) ^ H1[u] ^ L1[v]; w0 = w0 << 8 ^ R[t] ^ H0[u] ^ L0[v];
-    u = a2 >>> 28; v = a2 >>> 24 & 15; t = w3 >>> 24;
-    w3 = (w3 << 8 | w2 >>> 24) ^ H3[u] ^ L3[v]; w2 = (w2 << 8 | w1 >>> 24) ^ H2[u] ^ L2[v];
-    w1 = (w1 << 8 | w0 >>> 24) ^ H1[u] ^ L1[v]; w0 = w0 << 8 ^ R[t] ^ H0[u] ^ L0[v];
-    u = a2 >>> 20 & 15; v = a2 >>> 16 & 15; t = w3 >>> 24;
-    w3 = (w3 << 8 | w2 >>> 24) ^ H3[u] ^ L3[v]; w2 = (w2 << 8 | w1 >>> 24) ^ H2[u] ^ L2[v];
-    w1 = (w1 << 8 | w0 >>> 24) ^ H1[u] ^ L1[v]; w0 = w0 << 8 ^ R[t] ^ H0[u] ^ L0[v];
-    u = a2 >>> 12 & 15; v = a2 >>> 8 & 15; t = w3 >>> 24;
-    w3 = (w3 << 8 | w2 >>> 24) ^ H3[u] ^ L3[v]; w2 = (w2 << 8 | w1 >>> 24) ^ H2[u] ^ L2[v];
-    w1 = (w1 << 8 | w0 >>> 24) ^ H1[u] ^ L1[v]; w0 = w0 << 8 ^ R[t] ^ H0[u] ^ L0[v];
-    u = a2 >>> 4 & 15; v = a2 & 15; t = w3 >>> 24;
-    w3 = (w3 << 8 | w2 >>> 24) ^ H3[u] ^ L3[v]; w2 = (w2 << 8 | w1 >>> 24) ^ H2[u] ^ L2[v];
-    w1 = (w1 << 8 | w0 >>> 24) ^ H1[u] ^ L1[v]; w0 = w0 << 8 ^ R[t] ^ H0[u] ^ L0[v];
-    u = a1 >>> 28; v = a1 >>> 24 & 15; t = w3 >>> 24;
-    w3 = (w3 << 8 | w2 >>> 24) ^ H3[u] ^ L3[v]; w2 = (w2 << 8 | w1 >>> 24) ^ H2[u] ^ L2[v];
-    w1 = (w1 << 8 | w0 >>> 24) ^ H1[u] ^ L1[v]; w0 = w0 << 8 ^ R[t] ^ H0[u] ^ L0[v];
-    u = a1 >>> 20 & 15; v = a1 >>> 16 & 15; t = w3 >>> 24;
-    w3 = (w3 << 8 | w2 >>> 24) ^ H3[u] ^ L3[v]; w2 = (w2 << 8 | w1 >>> 24) ^ H2[u] ^ L2[v];
-    w1 = (w1 << 8 | w0 >>> 24) ^ H1[u] ^ L1[v]; w0 = w0 << 8 ^ R[t] ^ H0[u] ^ L0[v];
-    u = a1 >>> 12 & 15; v = a1 >>> 8 & 15; t = w3 >>> 24;
-    w3 = (w3 << 8 | w2 >>> 24) ^ H3[u] ^ L3[v]; w2 = (w2 << 8 | w1 >>> 24) ^ H2[u] ^ L2[v];
-    w1 = (w1 << 8 | w0 >>> 24) ^ H1[u] ^ L1[v]; w0 = w0 << 8 ^ R[t] ^ H0[u] ^ L0[v];
-    u = a1 >>> 4 & 15; v = a1 & 15; t = w3 >>> 24;
-    w3 = (w3 << 8 | w2 >>> 24) ^ H3[u] ^ L3[v]; w2 = (w2 << 8 | w1 >>> 24) ^ H2[u] ^ L2[v];
-    w1 = (w1 << 8 | w0 >>> 24) ^ H1[u] ^ L1[v]; w0 = w0 << 8 ^ R[t] ^ H0[u] ^ L0[v];
-    u = a0 >>> 28; v = a0 >>> 24 & 15; t = w3 >>> 24;
-    w3 = (w3 << 8 | w2 >>> 24) ^ H3[u] ^ L3[v]; w2 = (w2 << 8 | w1 >>> 24) ^ H2[u] ^ L2[v];
-    w1 = (w1 << 8 | w0 >>> 24) ^ H1[u] ^ L1[v]; w0 = w0 << 8 ^ R[t] ^ H0[u] ^ L0[v];
-    u = a0 >>> 20 & 15; v = a0 >>> 16 & 15; t = w3 >>> 24;
-    w3 = (w3 << 8 | w2 >>> 24) ^ H3[u] ^ L3[v]; w2 = (w2 << 8 | w1 >>> 24) ^ H2[u] ^ L2[v];
-    w1 = (w1 << 8 | w0 >>> 24) ^ H1[u] ^ L1[v]; w0 = w0 << 8 ^ R[t] ^ H0[u] ^ L0[v];
-    u = a0 >>> 12 & 15; v = a0 >>> 8 & 15; t = w3 >>> 24;
-    w3 = (w3 << 8 | w2 >>> 24) ^ H3[u] ^ L3[v]; w2 = (w2 << 8 | w1 >>> 24) ^ H2[u] ^ L2[v];
-    w1 = (w1 << 8 | w0 >>> 24) ^ H1[u] ^ L1[v]; w0 = w0 << 8 ^ R[t] ^ H0[u] ^ L0[v];
-    u = a0 >>> 4 & 15; v = a0 & 15; t = w3 >>> 24;
-    w3 = (w3 << 8 | w2 >>> 24) ^ H3[u] ^ L3[v]; w2 = (w2 << 8 | w1 >>> 24) ^ H2[u] ^ L2[v];
-    w1 = (w1 << 8 | w0 >>> 24) ^ H1[u] ^ L1[v]; w0 = w0 << 8 ^ R[t] ^ H0[u] ^ L0[v];
+    w0 = w1 = w2 = w3 = 0;
+    // Bytes B15 down to B0: byte k is bits 8(k & 3).. of word k >> 2.
+    for (k = 15; k >= 0; k--) {
+      x = (k > 11 ? a3 : k > 7 ? a2 : k > 3 ? a1 : a0) >>> ((k & 3) << 3);
+      u = x >>> 4 & 15; v = x & 15; t = w3 >>> 24;
+      w3 = (w3 << 8 | w2 >>> 24) ^ H3[u] ^ L3[v]; w2 = (w2 << 8 | w1 >>> 24) ^ H2[u] ^ L2[v];
+      w1 = (w1 << 8 | w0 >>> 24) ^ H1[u] ^ L1[v]; w0 = w0 << 8 ^ R[t] ^ H0[u] ^ L0[v];
+    }
   }
   st[0] = w0; st[1] = w1; st[2] = w2; st[3] = w3;
 }
@@ -326,18 +296,32 @@ class Gcm implements Aead {
   tagLen = 16;
   b: AesBlock;
   K: GKey;
-  constructor(blk: AesBlock, keyLen: number, gkey: (h: Uint8Array) => GKey) {
+  /** H while the key may still grow to the big tables (null once it has, or never will). */
+  private h: Uint8Array | null;
+  private used: number;
+  constructor(blk: AesBlock, keyLen: number, gkey: (h: Uint8Array) => GKey, grow: boolean) {
     this.b = blk;
     this.keyLen = keyLen;
     const h = new Uint8Array(16);
     blk.encrypt(h, 0, h, 0);
     this.K = gkey(h);
+    this.h = grow ? h : null;
+    this.used = 0;
+  }
+  /** Counts n more bytes for GHASH; past GROW_AFTER an adaptive key builds its big tables. */
+  private grow(n: number): void {
+    if (!this.h) return;
+    this.used += n;
+    if (this.used <= GROW_AFTER) return;
+    this.K = gkeyBig(this.h);
+    this.h = null;
   }
   seal(nonce: Uint8Array, aad: Uint8Array, pt: Uint8Array): Uint8Array {
     const j0 = preCounter(this.K, nonce);
     const n = pt.length;
     const out = new Uint8Array(n + 16);
     out.set(pt);
+    this.grow(n + aad.length);
     if (n > 0) ctrXor(this.b, j0, out, n);
     tagInto(this.b, this.K, j0, aad, out, n, out, n);
     return out;
@@ -350,6 +334,7 @@ class Gcm implements Aead {
     const j0 = preCounter(this.K, nonce);
     const n = data.length - 16;
     if (n < 0) return false;
+    this.grow(n + aad.length);
     const tag = new Uint8Array(16);
     tagInto(this.b, this.K, j0, aad, data, n, tag, 0);
     if (!ctEqual(tag, data.subarray(n))) return false;
@@ -363,13 +348,12 @@ class Gcm implements Aead {
  * small picks the 512-byte GHASH tables instead of the 4 KB ones.
  * seal/open throw EtError BAD_NONCE for an empty IV.
  */
-export function gcmWith(blk: AesBlock, keyLen: number, small: boolean): Aead {
-  return new Gcm(blk, keyLen, small ? gkeySmall : gkeyBig);
+export function gcmWith(blk: AesBlock, keyLen: number, small: boolean, grow?: boolean): Aead {
+  return new Gcm(blk, keyLen, small ? gkeySmall : gkeyBig, !!grow && small);
 }
 
-const gkeyDefault = GHASH_SMALL_TABLES ? gkeySmall : gkeyBig;
-
-/** AES-GCM with a 16-, 24- or 32-byte key (AES-128/192/256), using the board's AES. */
+/** AES-GCM with a 16-, 24- or 32-byte key (AES-128/192/256), using the board's AES: small
+ *  tables first, big ones after GROW_AFTER bytes (or small only, with GHASH_SMALL_TABLES). */
 export function aesGcm(key: Uint8Array): Aead {
-  return new Gcm(aesBlock(key), key.length, gkeyDefault);
+  return new Gcm(aesBlock(key), key.length, gkeySmall, !GHASH_SMALL_TABLES);
 }
