@@ -5,7 +5,7 @@
 // built-in, targets) is checked on made-up runs.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { benchTls, planFor, summarize, builtinRuns, rounds, ROUNDS_PER_PROCESS, ROWS, RUNS, TARGETS } from "../../tools/bench-tls.mjs";
+import { benchTls, planFor, summarize, builtinRuns, rounds, ROUNDS_PER_PROCESS, ROWS, RUNS, TARGETS, BODY_BYTES } from "../../tools/bench-tls.mjs";
 
 test("bench tls on the mock: every row, each the handshake it names", { timeout: 180000 }, async () => {
   const r = await benchTls({ real: false, build: false });
@@ -19,13 +19,16 @@ test("bench tls on the mock: every row, each the handshake it names", { timeout:
     assert.equal(x.problems, undefined, `${k}: ${JSON.stringify(x.problems)}`);
     assert.ok(x.ms > 0 && x.cpuMs >= 0, `${k}: ms ${x.ms}, cpuMs ${x.cpuMs}`);
     assert.ok(x.negotiated && typeof x.server === "string" && typeof x.label === "string", k);
-    assert.equal(x.negotiated.reused, ROWS[k].target === "resumed", `${k}: server says reused=${x.negotiated.reused}`);
+    assert.equal(x.negotiated.reused, ROWS[k].target === "resumed", `${k}: reused=${x.negotiated.reused}`);
+    assert.equal(x.bodyBytes, BODY_BYTES, k);
     assert.deepEqual(Object.keys(x.ratioToBuiltin), ["wall", "cpu"]);
   }
   assert.equal(rows.tls12Full.negotiated.version, "TLSv1.2");
   assert.equal(rows.full.negotiated.version, "TLSv1.3");
   assert.equal(rows.tls12Resumed.resumedBy, "ticket");
   assert.equal(rows.resumedPskKe.optIn, true);
+  assert.equal(rows.resumedPskKe.negotiated.keyExchange, "psk");
+  assert.equal(rows.resumed.negotiated.keyExchange, "ecdhe");
   JSON.stringify(r);
 });
 
@@ -55,22 +58,21 @@ test("bench tls plan: rounds interleave the rows and the built-in; RSA key excha
 });
 
 test("bench tls summary: best of runs, ratios to the built-in, targets", () => {
-  const srv = (reused, v = "TLSv1.3", c = "TLS_AES_128_GCM_SHA256") => `${reused ? "Reused" : "New"}, ${v}, Cipher is ${c}`;
   const full = "key_share,client_hello,server_hello,handshake_keys,certificate,chain_verified,certificate_verify,connected";
   const printed = [
-    { row: "warmup", untimed: true, ms: 900, cpuMs: 880, status: 200, server: srv(false), steps: full },
-    { row: "builtin", ms: 60, cpuMs: 50, status: "200", server: srv(false, "TLSv1.2", "DHE-RSA-AES256-GCM-SHA384") },
-    { row: "builtin", ms: 55, cpuMs: 52 },
-    { row: "full", ms: 1200, cpuMs: 1000, status: 200, server: srv(false), steps: full },
-    { row: "full", ms: 1100, cpuMs: 1050, status: 200, server: srv(false), steps: full },
+    { row: "warmup", untimed: true, ms: 900, cpuMs: 880, status: 200, bodyBytes: 1024, steps: full },
+    { row: "builtin", ms: 60, cpuMs: 50, status: "200", bodyBytes: 1024 },
+    { row: "builtin", ms: 55, cpuMs: 52, status: 200, bodyBytes: 1024 }, { row: "builtin", ms: 40, cpuMs: 40, status: 200, bodyBytes: 300 },
+    { row: "full", ms: 1200, cpuMs: 1000, status: 200, bodyBytes: 1024, steps: full },
+    { row: "full", ms: 1100, cpuMs: 1050, status: 200, bodyBytes: 1024, steps: full },
     { row: "resumed", seed: true, ms: 500, cpuMs: 500, status: 200 },
-    { row: "resumed", ms: 50, cpuMs: 45, status: 200, server: srv(true), steps: "key_share,resume_offered,client_hello,resumed,handshake_keys,connected" },
-    { row: "cachedChain", ms: 400, cpuMs: 400, status: 200, server: srv(false), steps: full, chainCacheHit: false },
+    { row: "resumed", ms: 50, cpuMs: 45, status: 200, bodyBytes: 1024, steps: "key_share,resume_offered,client_hello,resumed,handshake_keys,connected" },
+    { row: "cachedChain", ms: 400, cpuMs: 400, status: 200, bodyBytes: 1024, steps: full, chainCacheHit: false },
   ];
   const s = summarize("rsa2048", printed, { builtinServer: "x" });
   assert.equal(s.builtin.ms, 55);
   assert.equal(s.builtin.cpuMs, 50);
-  assert.equal(s.builtin.negotiated.cipher, "DHE-RSA-AES256-GCM-SHA384");
+  assert.deepEqual(s.builtin.problems, ["body of 300 bytes, not 1024"]);
   assert.equal(s.rows.full.ms, 1100);
   assert.equal(s.rows.full.cpuMs, 1000);
   assert.deepEqual(s.rows.full.ratioToBuiltin, { wall: 20, cpu: 20 });
