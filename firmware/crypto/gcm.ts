@@ -74,36 +74,26 @@ interface GKey {
 }
 
 /**
- * The products b*H for the eight single-bit bytes b = 1, 2, 4, ..., 128, as little-endian words
- * at index b of four Int32Array(256). Built as big-endian words first (a shift by one bit is
- * then a plain word shift): M[i] = M[2i] * x, a right shift by one bit, reduced when x^127
- * drops out; then byte-swapped.
+ * The products b*H for the eight single-bit bytes b = 2^j, j = 0..7, as four little-endian
+ * words at [4j, 4j + 4) of one Int32Array(32) (not tables of 256: the small-table keys must not
+ * need 4 KB, even for a moment). Built as big-endian words first (a shift by one bit is then a
+ * plain word shift): (b/2)*H = (b*H) * x, a right shift by one bit, reduced when x^127 drops
+ * out; then byte-swapped.
  */
-function powers(h: Uint8Array): Int32Array[] {
-  const M0 = new Int32Array(256), M1 = new Int32Array(256), M2 = new Int32Array(256), M3 = new Int32Array(256);
-  const hw = function (o: number): number {
-    return (h[o] << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3];
-  };
-  M0[128] = hw(0);
-  M1[128] = hw(4);
-  M2[128] = hw(8);
-  M3[128] = hw(12);
-  let i = 0, s = 0;
-  for (i = 64; i > 0; i >>= 1) {
-    s = i << 1;
-    const c = M3[s] & 1;
-    M3[i] = (M3[s] >>> 1) | (M2[s] << 31);
-    M2[i] = (M2[s] >>> 1) | (M1[s] << 31);
-    M1[i] = (M1[s] >>> 1) | (M0[s] << 31);
-    M0[i] = (M0[s] >>> 1) ^ (-c & 0xe1000000);
+function powers(h: Uint8Array): Int32Array {
+  const P = new Int32Array(32);
+  for (let k = 0; k < 4; k++) P[28 + k] = (h[4 * k] << 24) | (h[4 * k + 1] << 16) | (h[4 * k + 2] << 8) | h[4 * k + 3];
+  let j = 0, s = 0, c = 0;
+  for (j = 24; j >= 0; j -= 4) {
+    s = j + 4;
+    c = P[s + 3] & 1;
+    P[j + 3] = (P[s + 3] >>> 1) | (P[s + 2] << 31);
+    P[j + 2] = (P[s + 2] >>> 1) | (P[s + 1] << 31);
+    P[j + 1] = (P[s + 1] >>> 1) | (P[s] << 31);
+    P[j] = (P[s] >>> 1) ^ (-c & 0xe1000000);
   }
-  for (i = 1; i < 256; i <<= 1) {
-    M0[i] = bswap(M0[i]);
-    M1[i] = bswap(M1[i]);
-    M2[i] = bswap(M2[i]);
-    M3[i] = bswap(M3[i]);
-  }
-  return [M0, M1, M2, M3];
+  for (j = 0; j < 32; j++) P[j] = bswap(P[j]);
+  return P;
 }
 
 /** Fills t[i + j] = t[i] ^ t[j] for i = 2, 4, ..., < n and j < i (XOR ignores byte order). */
@@ -113,10 +103,15 @@ function combine(t: Int32Array, n: number): void {
 
 /** Big tables: M0..M3[b] = b*H for all bytes b. */
 function gkeyBig(h: Uint8Array): GKey {
-  const P = powers(h);
+  const P = powers(h), M: Int32Array[] = [];
+  for (let k = 0; k < 4; k++) {
+    const t = new Int32Array(256);
+    for (let j = 0; j < 8; j++) t[1 << j] = P[4 * j + k];
+    combine(t, 256);
+    M.push(t);
+  }
   const e = new Int32Array(0);
-  for (let k = 0; k < 4; k++) combine(P[k], 256);
-  return { f: ghashBig, M0: P[0], M1: P[1], M2: P[2], M3: P[3], L0: e, L1: e, L2: e, L3: e };
+  return { f: ghashBig, M0: M[0], M1: M[1], M2: M[2], M3: M[3], L0: e, L1: e, L2: e, L3: e };
 }
 
 /** Small tables: M0..M3[n] = (n << 4)*H (high nibble) and L0..L3[n] = n*H (low nibble). */
@@ -125,9 +120,9 @@ function gkeySmall(h: Uint8Array): GKey {
   const t: Int32Array[] = [];
   for (let k = 0; k < 4; k++) {
     const hi = new Int32Array(16), lo = new Int32Array(16);
-    for (let n = 1; n < 16; n <<= 1) {
-      hi[n] = P[k][n << 4];
-      lo[n] = P[k][n];
+    for (let j = 0; j < 4; j++) {
+      hi[1 << j] = P[4 * (j + 4) + k];
+      lo[1 << j] = P[4 * j + k];
     }
     combine(hi, 16);
     combine(lo, 16);
