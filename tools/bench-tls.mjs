@@ -449,8 +449,8 @@ async function realRuns(bin) {
           for (let i = 0; i < builtinRuns(from, to); i++) { const b = await sServer(chains.rsa2048, []); mine.push(b); started.push(b); }
           const own = name !== "rsa2048" && last ? await sServer(chain, []) : null;
           if (own) { mine.push(own); started.push(own); }
-          urls.builtin = mine.filter((b) => b !== own).map((b) => `https://127.0.0.1:${b.port}/`);
-          const plan = planFor(name, urls, { from, to, builtinOwn: own ? `https://127.0.0.1:${own.port}/` : null });
+          urls.builtin = mine.filter((b) => b !== own).map((b) => `https://127.0.0.1:${b.port}/${BODY_FILE}`);
+          const plan = planFor(name, urls, { from, to, builtinOwn: own ? `https://127.0.0.1:${own.port}/${BODY_FILE}` : null });
           const r = await interpreterRun(bin, chain, { mode: "ram", plan, timeoutMs: left(300000) });
           for (const x of r.rows) printed.push({ ...x, process: from / ROUNDS_PER_PROCESS });
           ram.seconds.push(r.seconds);

@@ -32,7 +32,25 @@ function installer(files) {
 }
 
 /** Runs the interpreter on `script` in `dir` and resolves with {code, out, timedOut}; see stopOn. */
-export function runInterpreter(bin, dir, script, { timeoutMs = 600000, onOutput = null, args = [], stopOn = null } = {}) {
+/**
+ * Variables the interpreter starts with, as a board has them (an ESP32 build has 16383). The
+ * Linux build starts at 4096 and grows by 4096 only when one variable cannot be allocated,
+ * never for a flat buffer: a native result (AES, SHA) asked for when the heap is nearly full
+ * fails with "Not enough memory for result" although the next allocation would have grown it.
+ * Measured: the main job's first POST failed so (AES_FAILED at 8,100 of 8,192 variables in use).
+ */
+export const BOARD_HEAP_VARS = 16384;
+/** Grows a resizable heap (its total is a multiple of 4096; fixed-size builds have 2^k - 1) to
+ *  BOARD_HEAP_VARS: ~2 variables a push, then dropped. */
+const GROW_HEAP = `(function(){var a=[],i;if(process.memory(false).total%4096)return;` +
+  `for(i=0;i<${(BOARD_HEAP_VARS - 4096) / 2 + 1000};i++)a.push(i+0.5);})();\n`;
+
+export function runInterpreter(bin, dir, script, { timeoutMs = 600000, onOutput = null, args = [], stopOn = null, boardHeap = true } = {}) {
+  if (boardHeap) {
+    const grown = ".heap-" + path.basename(script);
+    writeFileSync(path.join(dir, grown), GROW_HEAP + readFileSync(path.join(dir, script), "latin1"), "latin1");
+    script = grown;
+  }
   return new Promise((resolve) => {
     // stdin must be a pipe that stays open: at end-of-file (/dev/null) the interpreter's input
     // thread feeds garbage to its console, and a closed fd 0 gets reused by the next open file.
@@ -66,7 +84,7 @@ export async function prepareFlash(bin, { testBundle = false, extra = [] } = {})
   for (const [, f] of files) if (!existsSync(f) && f.startsWith(DIST)) await buildBoard("linux", { test: f.endsWith("-test.js"), quiet: true });
   const dir = mkdtempSync(path.join(tmpdir(), "espruino-"));
   writeFileSync(path.join(dir, "install.js"), installer(files));
-  const r = await runInterpreter(bin, dir, "install.js", { timeoutMs: 120000 });
+  const r = await runInterpreter(bin, dir, "install.js", { timeoutMs: 120000, boardHeap: false });
   if (r.code !== 0 || /Uncaught|Error/.test(r.out)) throw new Error(`installing the bundle failed:\n${r.out}`);
   rmSync(path.join(dir, "install.js"));
   return dir;
