@@ -371,7 +371,7 @@ export class Client12 extends Engine {
     this.sendRecords(C.CT_CHANGE_CIPHER_SPEC, ccs);
     const s = this.suite as Suite12;
     const k = this.clientKeys as Uint8Array[];
-    this.rec.write = { aead: s.aead(k[0]), iv: k[1], seq: 0, v12: s.v12 };
+    this.rec.write = { aead: s.aead(k[0], true), iv: k[1], seq: 0, v12: s.v12 };
     this.clientKeys = null;
     const vd = this.prf(this.master as Uint8Array, "client finished", (this.th as Hash).digest(), 12);
     this.sendHandshake(handshakeMessage(C.HT_FINISHED, vd));

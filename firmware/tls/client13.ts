@@ -360,7 +360,7 @@ export class Client13 extends Engine {
       const ccs = new Uint8Array(1);
       ccs[0] = 1;
       self.sendRecords(C.CT_CHANGE_CIPHER_SPEC, ccs);
-      self.rec.write = ks2.cipher(self.cHs);
+      self.rec.write = ks2.cipher(self.cHs, true);
       self.share = null;
       self.state = self.expectEncryptedExtensions;
       self.progress("handshake_keys");
@@ -478,7 +478,7 @@ export class Client13 extends Engine {
     this.ccsAllowed = false;
     if (this.certContext !== null) this.sendHandshake(handshakeMessage(C.HT_CERTIFICATE, new Writer(8).vecBytes(1, this.certContext).u24(0).result()));
     this.sendHandshake(handshakeMessage(C.HT_FINISHED, ks.finished(this.cHs as Uint8Array, th.digest())));
-    this.rec.write = ks.cipher(this.cAp);
+    this.rec.write = ks.cipher(this.cAp, true);
     this.resMaster = ks.derive("res master", th.digest());
     const group = this.hello ? this.hello.keyShares[0].group : 0;
     // Handshake state not needed any more: the transcript alone is a few KB.
@@ -525,7 +525,7 @@ export class Client13 extends Engine {
       const ku = new Uint8Array(1);
       this.sendRecords(C.CT_HANDSHAKE, handshakeMessage(C.HT_KEY_UPDATE, ku));
       this.cAp = ks.nextTraffic(this.cAp as Uint8Array);
-      this.rec.write = ks.cipher(this.cAp);
+      this.rec.write = ks.cipher(this.cAp, true);
     }
   }
 }

@@ -41,11 +41,11 @@ export class KeySchedule {
   }
 
   /** Record protection keys from a traffic secret. */
-  cipher(trafficSecret: Uint8Array): CipherState {
+  cipher(trafficSecret: Uint8Array, writing?: boolean): CipherState {
     const h = this.suite.hash;
     const key = hkdfExpandLabel(h, trafficSecret, "key", new Uint8Array(0), this.suite.keyLen);
     const iv = hkdfExpandLabel(h, trafficSecret, "iv", new Uint8Array(0), 12);
-    return cipherState(this.suite.aead(key), iv);
+    return cipherState(this.suite.aead(key, writing), iv);
   }
 
   /** verify_data of a Finished message (§4.4.4). */

@@ -10,7 +10,8 @@ export interface Suite {
   name: string;
   hash: HashAlg;
   keyLen: number;
-  aead: (key: Uint8Array) => Aead;
+  /** The AEAD for a key; `writing` marks a key that only seals (see aesGcm). */
+  aead: (key: Uint8Array, writing?: boolean) => Aead;
 }
 
 /** In order of preference. */

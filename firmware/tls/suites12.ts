@@ -31,7 +31,7 @@ export interface Suite12 {
   ivLen: number;
   /** record12.ts nonce construction. */
   v12: number;
-  aead: (key: Uint8Array) => Aead;
+  aead: (key: Uint8Array, writing?: boolean) => Aead;
 }
 
 function s(id: number, name: string, kx: number, hash: HashAlg, keyLen: number, chacha: boolean): Suite12 {
