@@ -2,13 +2,13 @@
 // (RFC 8446 §7.1).
 
 import type { HashAlg } from "./types";
-import { Hmac } from "./hmac";
+import { Hmac, hmac } from "./hmac";
 import { EtError } from "../errors";
 
 /** HKDF-Extract: PRK = HMAC(salt, ikm). An empty salt means HashLen zero bytes (the same
  *  HMAC key after zero padding). */
 export function hkdfExtract(alg: HashAlg, salt: Uint8Array, ikm: Uint8Array): Uint8Array {
-  return new Hmac(alg, salt).update(ikm).digest();
+  return hmac(alg, salt, ikm);
 }
 
 /** HKDF-Expand: OKM of `length` bytes; throws HKDF_LENGTH when length > 255 * HashLen. */
@@ -16,6 +16,14 @@ export function hkdfExpand(alg: HashAlg, prk: Uint8Array, info: Uint8Array, leng
   const hl = alg.outputLen;
   if (length > 255 * hl || length < 0) {
     throw new EtError("HKDF_LENGTH", "HKDF output too long", { length: length, max: 255 * hl });
+  }
+  if (length <= hl) {
+    // One block (every TLS 1.3 secret and key): T(1) = HMAC(PRK, info || 0x01), one-shot.
+    const m = new Uint8Array(info.length + 1);
+    m.set(info);
+    m[info.length] = 1;
+    const t1 = hmac(alg, prk, m);
+    return length < hl ? t1.subarray(0, length) : t1;
   }
   const keyed = new Hmac(alg, prk);
   const out = new Uint8Array(length);
