@@ -3,29 +3,16 @@
 // slots are written, and the fixed-seed detector recognises the interpreter's own E.hwRand().
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, writeFileSync, statSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import { bundlePath } from "../../tools/lib/paths.mjs";
-import { buildBoard } from "../../tools/build.mjs";
-import { runInterpreter, cleanOutput } from "../../tools/espruino-run.mjs";
+import { runInterpreter, cleanOutput, prepareFlash } from "../../tools/espruino-run.mjs";
 import KAT from "./hmac-drbg-kat.mjs";
 
 const BIN = process.env.ESPRUINO_BIN;
-const bundle = (t) => bundlePath("linux", t);
-
-async function interpreterDir() {
-  for (const t of [false, true]) if (!existsSync(bundle(t))) await buildBoard("linux", { test: t, quiet: true });
-  const dir = mkdtempSync(path.join(tmpdir(), "etls-entropy-"));
-  const install = [["espruino-tls", bundle(false)], ["espruino-tls-test", bundle(true)]].map(([name, file]) => `(function(){
-  var f = E.openFile(${JSON.stringify(file)}, "r"), S = require("Storage"), size = ${statSync(file).size}, o = 0, d;
-  while ((d = f.read(2048)) !== undefined && d.length) { S.write(${JSON.stringify(name)}, d, o, size); o += d.length; }
-  f.close();
-})();`).join("\n");
-  writeFileSync(path.join(dir, "install.js"), install + "\nsetTimeout(quit, 0);\n");
-  const r = await runInterpreter(BIN, dir, "install.js", { timeoutMs: 60000 });
-  assert.doesNotMatch(r.out, /Uncaught|Error/, r.out);
-  return dir;
+/** A fresh flash with the test bundle (the product plus internals): the Linux flash (256 KB)
+ *  cannot hold both bundles. */
+function interpreterDir() {
+  return prepareFlash(BIN, { testBundle: true });
 }
 
 async function run(dir, code) {
@@ -39,7 +26,7 @@ async function run(dir, code) {
 test("real interpreter: /dev/urandom source, start-up test, seed slots, two boots differ", { skip: !BIN && "ESPRUINO_BIN not set" }, async () => {
   const dir = await interpreterDir();
   try {
-    const boot = `var lib = require("espruino-tls"), t0 = getTime(), r = lib.random(32), ms = (getTime() - t0) * 1000, h = "";
+    const boot = `var lib = require("espruino-tls-test"), t0 = getTime(), r = lib.random(32), ms = (getTime() - t0) * 1000, h = "";
 for (var i = 0; i < r.length; i++) h += (r[i] < 16 ? "0" : "") + r[i].toString(16);
 print("OUT " + h);
 print("STATUS " + JSON.stringify(lib.entropyStatus()));
