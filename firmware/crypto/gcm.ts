@@ -344,8 +344,8 @@ class Gcm implements Aead {
  * small picks the 512-byte GHASH tables instead of the 4 KB ones.
  * seal/open throw EtError BAD_NONCE for an empty IV.
  */
-export function gcmWith(blk: AesBlock, keyLen: number, small: boolean, grow?: boolean): Aead {
-  return new Gcm(blk, keyLen, small ? gkeySmall : gkeyBig, !!grow && small);
+export function gcmWith(blk: AesBlock, keyLen: number, small: boolean): Aead {
+  return new Gcm(blk, keyLen, small ? gkeySmall : gkeyBig, false);
 }
 
 /** AES-GCM with a 16-, 24- or 32-byte key (AES-128/192/256), using the board's AES. A key for
