@@ -39,6 +39,9 @@ const SKIP_FEATURES = {
 /** Individual deliberate deviations. */
 const SKIP_IDS = {
   "pathlen::validation-ignores-pathlen-in-leaf": "a CA certificate (cA=TRUE) as the leaf is refused by our web-PKI profile (the rule of webpki::ca-as-leaf)",
+  "rfc5280::aki::leaf-missing-aki": "authorityKeyIdentifier is not required (issue 18): browsers, Go, OpenSSL and webpki accept certificates without it; paths are built by name (option requireAki enforces RFC 5280 4.2.1.1)",
+  "rfc5280::aki::intermediate-missing-aki": "authorityKeyIdentifier is not required (issue 18): browsers, Go, OpenSSL and webpki accept certificates without it; paths are built by name (option requireAki enforces RFC 5280 4.2.1.1)",
+  "rfc5280::nc::invalid-dnsname-leading-period": "a leading-period dNSName constraint ('.example.com') is read as 'subdomains only', as OpenSSL, Go, NSS and webpki read it (issue 18), not refused as malformed",
 };
 
 /** Deliberate deviations by id prefix. */

@@ -7,10 +7,15 @@
 // against every name of every certificate below it, which equals intersecting the subtrees.
 //
 // dNSName: "example.com" covers example.com and any name with more labels on the left; an
-// empty constraint covers everything; wildcards and leading dots are malformed (§4.2.1.10
-// allows neither). A SAN wildcard "*.d" counts as the set of names it can match: it is
-// permitted only if every such name is (d inside the subtree), and excluded if any such name
-// is (CVE-2025-61727). A SAN dNSName that is not a valid name fails any DNS constraint.
+// empty constraint covers everything; ".example.com" covers only names with more labels on
+// the left (subdomains, not example.com itself). §4.2.1.10 gives the leading period to URI and
+// rfc822Name constraints only, but OpenSSL (nc_dns), Go (matchDomainConstraint), NSS/mozilla::pkix
+// and webpki all read it so for dNSName too and their tooling writes it: a real CA's chain
+// must not fail as malformed (x509-limbo's rfc5280::nc::invalid-dnsname-leading-period is a
+// deliberate deviation, tools/limbo.mjs). Wildcards, "." and ".." are malformed. A SAN
+// wildcard "*.d" counts as the set of names it can match: it is permitted only if every such
+// name is (d inside the subtree), and excluded if any such name is (CVE-2025-61727). A SAN
+// dNSName that is not a valid name fails any DNS constraint.
 // iPAddress: address/mask pairs of 8 or 32 octets with a contiguous mask.
 // directoryName: the constraint's RDNs must be the first RDNs of the subject (byte-for-byte,
 // see name.ts); applied to the subject (when not empty) and to directoryName SAN entries.
@@ -63,7 +68,8 @@ function checkSubtrees(d: Der): void {
     if (t === GN_DNS) {
       const s = st.text();
       for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 126) badDer("non-ASCII dNSName constraint");
-      if (s.length > 0 && !isDnsName(s, false)) badDer("malformed dNSName constraint '" + s + "'");
+      const body = s.charCodeAt(0) === 46 ? s.substring(1) : s;
+      if (s.length > 0 && !isDnsName(body, false)) badDer("malformed dNSName constraint '" + s + "'");
     } else if (t === GN_IP) {
       const n = st.len();
       if (n !== 8 && n !== 32) badDer("iPAddress constraint is not address+mask");
@@ -96,22 +102,27 @@ export function checkNameConstraintsDer(src: Bytes, start: number, end: number):
   if (!any) badDer("NameConstraints with no subtrees");
 }
 
-function dnsWithin(n: string, c: string): boolean {
-  if (c.length === 0 || n === c) return true;
+/** Is name n inside domain c: c itself (unless `sub`: subdomains only) or a name ending in "." + c. */
+function dnsWithin(n: string, c: string, sub: boolean): boolean {
+  if (c.length === 0) return true;
+  if (n === c) return !sub;
   return n.length > c.length && n.charCodeAt(n.length - c.length - 1) === 46 && n.substring(n.length - c.length) === c;
 }
 
 /** Does the name (tag t, value at nd) fall in the subtree `st` (cursor after its base)? */
 function matches(t: number, nd: Der, nameText: string, st: Der, excluded: boolean, subject: Bytes | null): boolean {
   if (t === GN_DNS) {
-    const c = lowerAscii(st.text());
+    let c = lowerAscii(st.text());
+    const sub = c.charCodeAt(0) === 46; // ".d": subdomains of d only
+    if (sub) c = c.substring(1);
     if (nameText.charCodeAt(0) === 42) {
       const dom = nameText.substring(2);
-      if (dnsWithin(dom, c)) return true;
-      // excluded: could "*.dom" match a name inside c? (c is exactly one label above dom)
-      return excluded && c.length > dom.length + 1 && dnsWithin(c, dom) && c.indexOf(".") === c.length - dom.length - 1;
+      // every name "*.dom" matches has a label more than dom: all inside c, even with `sub`
+      if (dnsWithin(dom, c, false)) return true;
+      // excluded: could "*.dom" match c itself? (c exactly one label above dom; not with `sub`)
+      return excluded && !sub && c.length > dom.length + 1 && dnsWithin(c, dom, false) && c.indexOf(".") === c.length - dom.length - 1;
     }
-    return dnsWithin(nameText, c);
+    return dnsWithin(nameText, c, sub);
   }
   if (t === GN_IP) {
     const n = nd.len();

@@ -3,8 +3,11 @@
 //
 // Path building is a depth-first search from the leaf upwards. At each certificate the
 // candidates are the trust anchors whose subject equals its issuer (tried first), then the
-// presented intermediates with that subject (in any order; extras ignored; ones whose SKI
-// equals the child's AKI first). A candidate is checked cheaply first (validity, CA flag,
+// presented intermediates with that subject (in any order; extras ignored). Names decide;
+// the authorityKeyIdentifier, when the certificate has one, only orders candidates of the
+// same name (those whose SKI equals it first, mismatching ones last), so a chain without AKI
+// (older intermediates, private CAs; browsers, Go, OpenSSL and webpki accept them) is built
+// by name alone. A candidate is checked cheaply first (validity, CA flag,
 // keyUsage, EKU, path length, key strength, name constraints over everything below it) and
 // only then by signature. A candidate whose subject and key already appear lower in the path
 // is a loop and is skipped. Limits keep a hostile chain from stalling the board: at most
@@ -12,9 +15,9 @@
 // `nodeBudget` candidates considered and `ncBudget` name-constraint comparisons.
 //
 // Profile (web PKI, with RFC 5280 where the two agree): v3 only; serial positive and at most
-// 20 octets (roots exempt); leaf: no cA=TRUE, no nameConstraints, serverAuth if it has EKU,
-// AKI keyIdentifier unless self-issued, a critical SAN only with an empty subject, identity
-// from SAN only (hostname.ts); issuers: cA=TRUE in a critical basicConstraints, keyCertSign
+// 20 octets (roots exempt); leaf: no cA=TRUE, no keyCertSign without cA, no nameConstraints,
+// serverAuth if it has EKU, a critical SAN only with an empty subject, identity from SAN only
+// (hostname.ts); issuers: cA=TRUE in a critical basicConstraints (else NOT_A_CA), keyCertSign
 // if keyUsage is present, SKI present, pathLenConstraint (self-issued intermediates not
 // counted), EKU with serverAuth or anyExtendedKeyUsage if present; an anchor's own
 // certificate (when the anchor has one) is held to the same issuer rules plus the CA/B root
@@ -73,7 +76,8 @@ export interface ValidateOptions {
   /** Accept a CA certificate (cA=TRUE) as the leaf (default false). */
   allowCaLeaf?: boolean;
   /** Require authorityKeyIdentifier.keyIdentifier in certificates that are not self-issued
-   *  (RFC 5280 §4.2.1.1; default true). */
+   *  (RFC 5280 §4.2.1.1 obliges CAs to include it; default false, as browsers, Go, OpenSSL
+   *  and webpki do not require it). */
   requireAki?: boolean;
   /** Require subjectKeyIdentifier in CA certificates (RFC 5280 §4.2.1.2; default true). */
   requireSki?: boolean;
@@ -268,7 +272,8 @@ class PathJob implements Job<ValidationResult> {
     if (ki !== null) failC(ki[0], ki[1], 0, L);
     if (L.bc === 1 && !o.allowCaLeaf) failC(X.BAD_CERT, "a CA certificate is used as the server certificate", 0, L);
     if (L.nc !== null) failC(X.BAD_CERT, "nameConstraints in an end-entity certificate", 0, L);
-    if (o.requireAki !== false && !L.selfIssued && L.akiKeyId === null) failC(X.BAD_CERT, "no authorityKeyIdentifier", 0, L);
+    if (L.ku >= 0 && (L.ku & KU_KEY_CERT_SIGN) !== 0 && L.bc !== 1) failC(X.BAD_CERT, "keyCertSign without basicConstraints cA", 0, L);
+    if (o.requireAki === true && !L.selfIssued && L.akiKeyId === null) failC(X.BAD_CERT, "no authorityKeyIdentifier", 0, L);
     const eku = o.eku === undefined ? EKU_SERVER_AUTH : o.eku;
     if (eku && L.eku !== null && L.eku.indexOf(eku) < 0) failC(X.EKU_MISMATCH, "extendedKeyUsage does not allow " + (eku === EKU_SERVER_AUTH ? "serverAuth" : oidText(eku)), 0, L);
     const ku = o.keyUsage === undefined ? 0 : o.keyUsage;
@@ -302,7 +307,7 @@ class PathJob implements Job<ValidationResult> {
     if (!I.bcCritical) failC(X.BAD_CERT, "basicConstraints not marked critical", j, I);
     if (I.ku >= 0 && (I.ku & KU_KEY_CERT_SIGN) === 0) failC(X.NOT_A_CA, "keyUsage does not allow keyCertSign", j, I);
     if (I.ski === null && o.requireSki !== false) failC(X.BAD_CERT, "CA certificate without subjectKeyIdentifier", j, I);
-    if (o.requireAki !== false && !anchor && !I.selfIssued && I.akiKeyId === null) failC(X.BAD_CERT, "no authorityKeyIdentifier", j, I);
+    if (o.requireAki === true && !anchor && !I.selfIssued && I.akiKeyId === null) failC(X.BAD_CERT, "no authorityKeyIdentifier", j, I);
     if (anchor && I.selfIssued && I.akiPresent) {
       if (I.akiKeyId === null || I.akiIssuerSerial) failC(X.BAD_CERT, "root authorityKeyIdentifier must hold only a keyIdentifier", j, I);
       if (I.ski !== null && !sameBytes(I.akiKeyId, I.ski)) failC(X.BAD_CERT, "root authorityKeyIdentifier differs from its subjectKeyIdentifier", j, I);
@@ -392,20 +397,22 @@ class PathJob implements Job<ValidationResult> {
   candidates(C: Certificate): Cand[] {
     const out: Cand[] = [];
     const as = this.o.anchors.findByIssuer(C.issuer);
-    for (let i = 0; i < as.length; i++) out.push({ cert: null, anchor: as[i] });
-    // AKI/SKI are hints (RFC 5280 §4.2.1.1): matching keys first, then unknown, then mismatching
-    const later: Cand[] = [];
-    const last: Cand[] = [];
-    const aki = C.akiKeyId;
+    const ac: Cand[] = [];
+    const askis: (Uint8Array | null)[] = [];
+    for (let i = 0; i < as.length; i++) {
+      ac.push({ cert: null, anchor: as[i] });
+      askis.push(as[i].cert ? (as[i].cert as Certificate).ski : null);
+    }
+    byKeyId(ac, askis, C.akiKeyId, out);
+    const ic: Cand[] = [];
+    const iskis: (Uint8Array | null)[] = [];
     for (let i = 0; i < this.ints.length; i++) {
       const I = this.ints[i];
       if (!sameBytes(I.subject, C.issuer)) continue;
-      const cd = { cert: I, anchor: null };
-      if (aki === null || I.ski === null) later.push(cd);
-      else (sameBytes(aki, I.ski) ? out : last).push(cd);
+      ic.push({ cert: I, anchor: null });
+      iskis.push(I.ski);
     }
-    for (let i = 0; i < later.length; i++) out.push(later[i]);
-    for (let i = 0; i < last.length; i++) out.push(last[i]);
+    byKeyId(ic, iskis, C.akiKeyId, out);
     return out;
   }
 
@@ -487,6 +494,18 @@ class PathJob implements Job<ValidationResult> {
     chain.push(cd.cert as Certificate);
     return false;
   }
+}
+
+/** Appends candidates (all of one subject) to `out` ordered by their SKI against the child's
+ *  AKI (RFC 5280 §4.2.1.1: a hint): matching first, then unknown (no AKI, or no SKI known:
+ *  store anchors keep no certificate), then mismatching. */
+function byKeyId(cands: Cand[], skis: (Uint8Array | null)[], aki: Uint8Array | null, out: Cand[]): void {
+  for (let rank = 0; rank < 3; rank++)
+    for (let i = 0; i < cands.length; i++) {
+      const ski = skis[i];
+      const r = aki === null || ski === null ? 1 : sameBytes(aki, ski) ? 0 : 2;
+      if (r === rank) out.push(cands[i]);
+    }
 }
 
 function anchorName(a: TrustAnchor): string {

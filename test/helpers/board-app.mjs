@@ -1,12 +1,14 @@
 // Runs an app script on a simulated board with the product bundle, and waits for it to call
-// done(result) (or fail). Globals given in `globals` are defined for the script.
+// done(result) (or fail). Globals given in `globals` are defined for the script; `files`
+// ({ name: byte string }) are written into the board's Storage first.
 import { createBoard } from "../../tools/mock/board.mjs";
 import { bundlePath } from "../../tools/lib/paths.mjs";
 
-export async function runApp(script, { board = "linux", globals = {}, timeoutMs = 60000, boardOptions = {} } = {}) {
+export async function runApp(script, { board = "linux", globals = {}, files = {}, timeoutMs = 60000, boardOptions = {} } = {}) {
   const b = createBoard({ board, ...boardOptions });
   try {
     b.loadLibrary(bundlePath(board));
+    for (const [name, data] of Object.entries(files)) b.install(name, data);
     for (const [k, v] of Object.entries(globals)) b.define(k, v);
     return await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`app did not finish in ${timeoutMs} ms; printed:\n${b.printed.join("\n")}`)), timeoutMs);

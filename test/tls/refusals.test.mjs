@@ -18,6 +18,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { Pki, pemToDer } from "../../tools/lib/pki.mjs";
 import { runApp } from "../helpers/board-app.mjs";
+import { connectApp, until } from "../helpers/tls-connect-app.mjs";
 import { observedTlsServer, mitmProxy } from "../helpers/tls-observe.mjs";
 import { scriptedServer, plainRecord, handshake, seal } from "../helpers/tls13-script.mjs";
 
@@ -35,30 +36,9 @@ function derToPem(der) {
   return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
 }
 
-// ---- the board side -----------------------------------------------------------------------------
+// ---- the board side: test/helpers/tls-connect-app.mjs ------------------------------------------
 
-/** tls.connect to the server; reports the error code, whether "connect" ever fired, and what
- *  the app received. A connection that works is ended after a second. done() runs on "close",
- *  i.e. once the alert or close_notify has been written out. */
-const CONNECT_APP = `var t = require("espruino-tls"), r = { connected: false, data: "", errors: [] };
-var s = t.tls.connect({ host: HOST, port: PORT, ca: CA, timeout: 20000 }, function () {
-  r.connected = true;
-  if (SEND) s.write(SEND);
-  setTimeout(function () { s.end(); }, 1000);
-});
-s.on("data", function (d) { r.data += d; });
-s.on("end", function () { r.ended = true; });
-s.on("error", function (e) { r.errors.push(e.code); if (!r.error) { r.error = e.code; r.message = e.message; } });
-s.on("close", function () { done(r); });`;
-
-async function connect(port, { host = "localhost", send = "" } = {}) {
-  return runApp(CONNECT_APP, { timeoutMs: 30000, globals: { HOST: host, PORT: port, CA: root.pem, SEND: send } });
-}
-
-async function until(cond, ms = 3000) {
-  const end = Date.now() + ms;
-  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-}
+const connect = (port, { host = "localhost", send = "" } = {}) => connectApp(port, { ca: root.pem, host, send });
 
 const toClose = [];
 after(async () => { for (const c of toClose) await c.close(); });

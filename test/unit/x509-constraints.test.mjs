@@ -41,6 +41,23 @@ test("wildcard SANs against DNS subtrees (CVE-2025-61727)", () => {
   no({ permitted: [{ dns: "example.com" }] }, [{ dns: "foo_bar.example.com" }]);
 });
 
+test("leading-period dNSName subtrees ('.example.com'): subdomains only, as OpenSSL/Go/NSS/webpki read them", () => {
+  const p = { permitted: [{ dns: ".example.com" }] };
+  ok(p, [{ dns: "www.example.com" }]);
+  ok(p, [{ dns: "a.b.Example.COM" }]);
+  no(p, [{ dns: "example.com" }]); // the domain itself is not a subdomain
+  no(p, [{ dns: "badexample.com" }]);
+  no(p, [{ dns: "www.example.org" }]);
+  ok(p, [{ dns: "*.example.com" }]); // every name it matches has a label more
+  no({ permitted: [{ dns: ".a.example.com" }] }, [{ dns: "*.example.com" }]);
+  const x = { excluded: [{ dns: ".example.com" }] };
+  no(x, [{ dns: "www.example.com" }]);
+  ok(x, [{ dns: "example.com" }]);
+  no(x, [{ dns: "*.example.com" }]);
+  ok({ excluded: [{ dns: ".bar.example.com" }] }, [{ dns: "*.example.com" }]); // could be bar.example.com, never below it
+  no({ excluded: [{ dns: "bar.example.com" }] }, [{ dns: "*.example.com" }]); // without the period it could be bar.example.com
+});
+
 test("iPAddress subtrees: IPv4 and IPv6 prefixes, families kept apart", () => {
   const p = { permitted: [{ ip: "192.0.2.0/24" }, { ip: "2001:db8::/32" }] };
   ok(p, [{ ip: "192.0.2.200" }]);
@@ -75,7 +92,10 @@ test("constraints on name types we do not evaluate reject certificates that have
 test("malformed constraints are refused when the extension is read", () => {
   const bad = (o) => assert.throws(() => X.checkNameConstraintsDer(ncDer(o), 0, ncDer(o).length), (e) => e.code === "BAD_DER");
   bad({ permitted: [{ dns: "*.example.com" }] });
-  bad({ permitted: [{ dns: ".example.com" }] });
+  bad({ permitted: [{ dns: "." }] });
+  bad({ permitted: [{ dns: "..example.com" }] });
+  bad({ excluded: [{ dns: ".*.example.com" }] });
+  X.checkNameConstraintsDer(ncDer({ permitted: [{ dns: ".example.com" }] }), 0, ncDer({ permitted: [{ dns: ".example.com" }] }).length);
   bad({ permitted: [{ ip: "192.0.2.1" }] }); // no mask
   bad({ permitted: [{ ip: Buffer.from([192, 0, 2, 0, 255, 0, 255, 0]) }] }); // mask not contiguous
   bad({});

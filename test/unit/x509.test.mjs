@@ -212,7 +212,7 @@ test("BAD_DER: garbage, trailing bytes, non-minimal length, indefinite length", 
   rejects([indefinite, I], { anchors: [R] }, "BAD_DER", 0);
 });
 
-test("BAD_CERT: duplicate extension, mismatched signature algorithms, serial rules, critical AKI", () => {
+test("BAD_CERT: duplicate extension, mismatched signature algorithms, serial rules, critical AKI; no AKI only with requireAki", () => {
   const dup = leaf("www.example.com", I, { exts: [san([{ dns: "www.example.com" }]), san([{ dns: "www.example.com" }]), aki(I.ski)] });
   rejects([dup, I], { host: "www.example.com", anchors: [R] }, "BAD_CERT", 0);
   const mism = leaf("www.example.com", I, { innerAlg: seq(oid("1.2.840.10045.4.3.3")) });
@@ -223,8 +223,8 @@ test("BAD_CERT: duplicate extension, mismatched signature algorithms, serial rul
   const critAki = leaf("www.example.com", I, { exts: [san([{ dns: "www.example.com" }]), ext("2.5.29.35", true, seq(H.ctx(0, false, I.ski)))] });
   rejects([critAki, I], { host: "www.example.com", anchors: [R] }, "BAD_CERT", 0);
   const noAki = leaf("www.example.com", I, { exts: [san([{ dns: "www.example.com" }])] });
-  rejects([noAki, I], { host: "www.example.com", anchors: [R] }, "BAD_CERT", 0);
-  validate([noAki, I], { host: "www.example.com", anchors: [R], requireAki: false });
+  validate([noAki, I], { host: "www.example.com", anchors: [R] });
+  rejects([noAki, I], { host: "www.example.com", anchors: [R], requireAki: true }, "BAD_CERT", 0);
 });
 
 test("UNKNOWN_CRITICAL_EXTENSION in leaf and intermediate; unknown non-critical ignored; unrelated broken anchor ignored", () => {

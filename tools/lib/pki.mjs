@@ -40,22 +40,28 @@ export class Pki {
   /**
    * Issues a certificate. opts: { key: type, issuer: cert returned earlier (self-signed if none),
    * cn, ca: bool, pathLen, san: ["DNS:localhost", "IP:127.0.0.1"], eku: "serverAuth" | ... | null,
-   * days, startDaysAgo, hash: "sha256" | "sha1", keyUsage }.
+   * days, startDaysAgo, hash: "sha256" | "sha1", keyUsage, nameConstraints: openssl's value
+   * ("critical,permitted;DNS:.example.com"), basicConstraints: false (leave the extension out),
+   * aki: false (no authorityKeyIdentifier), ski: false (no subjectKeyIdentifier) }.
    */
   cert(name, opts = {}) {
     const keyFile = this.key(name, opts.key || "ec");
     const ext = [];
+    const bc = (v) => { if (opts.basicConstraints !== false) ext.push(v); };
     if (opts.ca) {
-      ext.push(`basicConstraints=critical,CA:TRUE${opts.pathLen !== undefined ? ",pathlen:" + opts.pathLen : ""}`);
+      bc(`basicConstraints=critical,CA:TRUE${opts.pathLen !== undefined ? ",pathlen:" + opts.pathLen : ""}`);
       ext.push(`keyUsage=critical,${opts.keyUsage || "keyCertSign,cRLSign"}`);
     } else {
-      ext.push(opts.caFalse === false ? "basicConstraints=critical,CA:TRUE" : "basicConstraints=critical,CA:FALSE");
+      bc(opts.caFalse === false ? "basicConstraints=critical,CA:TRUE" : "basicConstraints=critical,CA:FALSE");
       ext.push(`keyUsage=critical,${opts.keyUsage || "digitalSignature,keyEncipherment"}`);
       if (opts.eku !== null) ext.push(`extendedKeyUsage=${opts.eku || "serverAuth"}`);
     }
     if (opts.san && opts.san.length) ext.push(`subjectAltName=${opts.san.join(",")}`);
-    ext.push("subjectKeyIdentifier=hash");
-    if (opts.issuer) ext.push("authorityKeyIdentifier=keyid:always");
+    if (opts.nameConstraints) ext.push(`nameConstraints=${opts.nameConstraints}`);
+    if (opts.ski !== false) ext.push("subjectKeyIdentifier=hash");
+    else ext.push("subjectKeyIdentifier=none");
+    if (opts.issuer && opts.aki !== false) ext.push("authorityKeyIdentifier=keyid:always");
+    else if (opts.aki === false) ext.push("authorityKeyIdentifier=none");
     const extFile = this.file(name + ".ext");
     writeFileSync(extFile, ext.join("\n") + "\n");
     const csr = this.file(name + ".csr");
