@@ -4,11 +4,8 @@
 // server of test/helpers/tls13-script.mjs, which decrypts it itself and also says whether it was
 // encrypted (after ServerHello every record the client sends must be).
 //
-// Expected alerts (RFC 8446 §6.2 and the mapping in firmware/tls/alerts.ts):
-//   certificate_expired (45)   expired, not yet valid ("expired or is not currently valid")
-//   unknown_ca (48)            self-signed, unknown CA, missing intermediate (no anchor reached)
-//   bad_certificate (42)       wrong host, bad signature, CA:false intermediate, wrong EKU
-//   insufficient_security (71) RSA-1024 key, SHA-1 signature (alerts.ts maps WEAK_KEY/WEAK_ALGORITHM so)
+// Expected alerts (RFC 8446 §6.2 and the mapping in firmware/tls/alerts.ts); the certificate
+// cases and their alerts are in test/helpers/refusal-cases.mjs (shared with TLS 1.2):
 //   bad_record_mac (20)        a flipped byte in a protected record
 //   record_overflow (22)       a record longer than the limits of RFC 8446 §5.2
 //   unexpected_message (10)    handshake messages out of order, plaintext after the keys changed
@@ -16,67 +13,21 @@
 //   none                       a stream cut mid-record: the TCP connection is gone, nothing can be sent
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { Pki, pemToDer } from "../../tools/lib/pki.mjs";
 import { runApp } from "../helpers/board-app.mjs";
-import { connectApp, until } from "../helpers/tls-connect-app.mjs";
 import { observedTlsServer, mitmProxy } from "../helpers/tls-observe.mjs";
 import { scriptedServer, plainRecord, handshake, seal } from "../helpers/tls13-script.mjs";
-
-// ---- the PKI: one trusted root + intermediate, and a bent leaf per case ------------------------
-
-const pki = new Pki();
-const root = pki.cert("root", { ca: true, cn: "refusals root", days: 3650 });
-const inter = pki.cert("inter", { ca: true, cn: "refusals intermediate", issuer: root, days: 365 });
-const LOCAL = ["DNS:localhost", "IP:127.0.0.1"];
-const leaf = (name, opts = {}) => pki.cert(name, { issuer: inter, cn: "localhost", san: LOCAL, ...opts });
-const good = { root, inter, leaf: leaf("good") };
-
-function derToPem(der) {
-  const b64 = Buffer.from(der).toString("base64").replace(/(.{64})/g, "$1\n").replace(/\n$/, "");
-  return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
-}
-
-// ---- the board side: test/helpers/tls-connect-app.mjs ------------------------------------------
-
-const connect = (port, { host = "localhost", send = "" } = {}) => connectApp(port, { ca: root.pem, host, send });
+import { root, inter, good, CERT_CASES, connect, until } from "../helpers/refusal-cases.mjs";
 
 const toClose = [];
 after(async () => { for (const c of toClose) await c.close(); });
 
 // ---- certificates ------------------------------------------------------------------------------
 
-function badSignature() {
-  const der = Buffer.from(good.leaf.der);
-  der[der.length - 1] ^= 0x01; // last byte of the ECDSA signature's s: still DER, no longer valid
-  return derToPem(der);
-}
-
-// An end-entity certificate (CA:FALSE, digitalSignature only) used to sign a leaf.
-const noCaInter = pki.cert("inter-noca", { issuer: root, cn: "refusals not-a-CA", keyUsage: "digitalSignature", eku: null, days: 365 });
-const underNoCa = pki.cert("leaf-noca", { issuer: noCaInter, cn: "localhost", san: LOCAL });
-const rogue = new Pki().chain({ label: "rogue" });
-const selfSigned = pki.cert("selfsigned", { cn: "localhost", san: LOCAL });
-
-const CERT_CASES = [
-  { name: "expired", leaf: leaf("expired", { startDaysAgo: 40, days: 30 }), code: "CERT_EXPIRED", alert: 45 },
-  { name: "not yet valid", leaf: leaf("future", { startDaysAgo: -2, days: 30 }), code: "CERT_NOT_YET_VALID", alert: 45 },
-  { name: "wrong host", leaf: leaf("otherhost", { cn: "example.com", san: ["DNS:example.com", "DNS:www.example.com"] }), code: "NAME_MISMATCH", alert: 42 },
-  { name: "self-signed", leaf: selfSigned, certPem: selfSigned.pem, code: "UNKNOWN_ISSUER", alert: 48 },
-  { name: "unknown CA", leaf: rogue.leaf, certPem: rogue.leaf.pem + rogue.inter.pem, code: "UNKNOWN_ISSUER", alert: 48 },
-  { name: "missing intermediate", leaf: good.leaf, certPem: good.leaf.pem, code: "UNKNOWN_ISSUER", alert: 48 },
-  { name: "bad signature", leaf: good.leaf, certPem: badSignature() + inter.pem, code: "BAD_SIGNATURE", alert: 42 },
-  { name: "CA:false intermediate", leaf: underNoCa, certPem: underNoCa.pem + noCaInter.pem, code: "NOT_A_CA", alert: 42 },
-  { name: "wrong EKU (clientAuth only)", leaf: leaf("clientauth", { eku: "clientAuth" }), code: "EKU_MISMATCH", alert: 42 },
-  // Node refuses to serve these at its default security level: SECLEVEL=0 for the test server.
-  { name: "RSA-1024 key", leaf: leaf("rsa1024", { key: "rsa1024" }), code: "WEAK_KEY", alert: 71, tls: { ciphers: "DEFAULT@SECLEVEL=0" } },
-  { name: "SHA-1 signature", leaf: leaf("sha1", { hash: "sha1" }), code: "WEAK_ALGORITHM", alert: 71, tls: { ciphers: "DEFAULT@SECLEVEL=0" } },
-];
-
 for (const c of CERT_CASES) {
   test(`refused: ${c.name} -> ${c.code}, alert ${c.alert}`, { timeout: 60000 }, async () => {
     const srv = await observedTlsServer({ leaf: c.leaf, inter }, { certPem: c.certPem, tls: c.tls });
     toClose.push(srv);
-    const r = await connect(srv.port, { send: "must not be sent" });
+    const r = await connect(srv.port, { servername: c.servername, send: "must not be sent" });
     await until(() => srv.alerts.length > 0);
     assert.equal(r.error, c.code, r.message);
     assert.equal(r.connected, false, "the app saw a connection");
