@@ -18,6 +18,11 @@ const COMMANDS = {
   bench: ["./bench.mjs", "benchCommand", "bench <crypto|entropy|x509|castore|tls|ota> [--real]   benchmarks, JSON output"],
   cert: ["./castore/cli.mjs", "certCommand", `cert der <in> [--out <file>] [--index <n>]   certificate (PEM or DER) to DER
     cert pem <in>... [--out <file>]   certificates (PEM or DER) to one PEM file`],
+  csr: ["./localca/cli.mjs", "csrCommand", `csr <file> [--json]   inspect a PKCS#10 CSR (PEM or DER): subject, SANs, key; exit 1 unless its signature verifies`],
+  localca: ["./localca/cli.mjs", "localcaCommand", `localca init [--dir <d>] [--name <CN>] [--days <n>] [--name-constraint DNS:<suffix>|IP:<a.b.c.d/bits>]... [--force]
+    localca sign <csr> [--dir <d>] [--client] [--server] [--days <n>] [--out <file>]
+    localca issue --name <dns>... [--ip <a.b.c.d>]... [--dir <d>] [--days <n>] [--out <cert>] [--key-out <key>]
+      a local ECDSA P-256 CA for tests and labs: device certificates from CSRs (clientAuth), server certificates`],
   key: ["./castore/cli.mjs", "keyCommand", `key der|pem <in> [--out <file>] [--to pkcs8|pkcs1|sec1|spki] [--index <n>]   convert a key
       (PKCS#8, PKCS#1, SEC1 private keys; SubjectPublicKeyInfo or PKCS#1 public keys; --to spki also takes a certificate)`],
 };
