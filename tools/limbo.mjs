@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm run limbo`: runs the x509-limbo suite (../shared/vectors/x509-limbo/limbo.json, see
-// FORMAT.md there) through the X.509 validator of the test bundle and scores it.
+// `npm run limbo`: runs the x509-limbo suite (test/vectors/data/x509-limbo/limbo.json, see the
+// README.md beside it) through the X.509 validator of the test bundle and scores it.
 //
 //   node tools/limbo.mjs [--only <substring>] [--verbose]
 //
@@ -22,7 +22,7 @@ import { VECTORS } from "./lib/paths.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const LIMBO = path.join(VECTORS, "x509-limbo/limbo.json");
-const PYCA = path.join(VECTORS, "x509-limbo/results/local-pyca-cryptography-48.0.0.json");
+const PYCA = path.join(VECTORS, "x509-limbo/local-pyca-cryptography-48.0.0.json");
 const RESULTS = path.join(ROOT, "results/limbo-results.json");
 const HANG_SECONDS = 5;
 

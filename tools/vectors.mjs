@@ -1,5 +1,5 @@
 // `espruino-tls vectors [family...] [--board <name>] [--real] [--sample N]`: runs the public test
-// vectors (test/vectors/<family>.mjs over ../shared/vectors) on the built test bundle inside the
+// vectors (test/vectors/<family>.mjs over test/vectors/data/wycheproof) on the built test bundle inside the
 // board mock, or with --real on the interpreter at $ESPRUINO_BIN. Prints `N passed, M failed`
 // per family. A family's check() runs on the board: it is serialized and passes the same gate.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";

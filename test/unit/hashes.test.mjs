@@ -6,6 +6,7 @@ import nodeCrypto from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { loadFirmware } from "../helpers/firmware.mjs";
+import { VECTORS } from "../../tools/lib/paths.mjs";
 
 const { T } = await loadFirmware();
 const H = T.hashes;
@@ -181,7 +182,7 @@ for (const fam of ["hmac", "hkdf"]) {
     const T2 = { hashes: hp, util: T.util };
     let n = 0;
     for (const file of F.files) {
-      const json = JSON.parse(readFileSync(path.join(root, "../shared/vectors/wycheproof", file), "utf8"));
+      const json = JSON.parse(readFileSync(path.join(VECTORS, "wycheproof", file), "utf8"));
       for (const c of F.cases(json, file)) {
         assert.ok(F.check(T2, c), c.id);
         n++;
