@@ -11,6 +11,7 @@ import { x509 as x509api } from "./x509/index";
 import { castore as castoreApi } from "./castore/index";
 import { clock as clockApi } from "./time/clock";
 import { otaApi } from "./ota/index";
+import { mqttConnect } from "./mqtt/connect";
 
 export const version: string = VERSION;
 export { random, entropyStatus } from "./entropy/index";
@@ -31,3 +32,6 @@ export const https = HAS_TLS ? { request: request, get: get, postJSON: postJSON,
 export const clock = HAS_TLS ? clockApi : undefined;
 /** Signed CA list updates: configure, check, start/stop, status, store, ca, confirm, rollback, onSwitch. */
 export const ota = HAS_TLS ? otaApi : undefined;
+/** MQTT over verified TLS with Espruino's own MQTT module: connect("mqtts://host:port", options)
+ *  returns that module's object, reconnecting (with session resumption) after a drop. */
+export const mqtt = HAS_TLS ? { connect: mqttConnect } : undefined;

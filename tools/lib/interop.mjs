@@ -88,8 +88,8 @@ function canConnect(port) {
  * Spawns a server and waits until it listens: until `ready` matches its output, or (no `ready`)
  * until 127.0.0.1:port accepts TCP. Returns { child, output(), stop() }.
  */
-export async function spawnServer(bin, args, { port, ready = null, cwd, timeoutMs = 10000, stdin = false } = {}) {
-  const child = track(spawn(resolveBinary(bin) || bin, args, { cwd, stdio: [stdin ? "pipe" : "ignore", "pipe", "pipe"] }));
+export async function spawnServer(bin, args, { port, ready = null, cwd, timeoutMs = 10000, stdin = false, env } = {}) {
+  const child = track(spawn(resolveBinary(bin) || bin, args, { cwd, env: env ? { ...process.env, ...env } : undefined, stdio: [stdin ? "pipe" : "ignore", "pipe", "pipe"] }));
   // A server must never keep this process alive (a test that failed before stopping it would
   // hang): unreferenced, it dies with the process through the exit hook in track().
   child.unref();

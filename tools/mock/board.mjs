@@ -190,6 +190,22 @@ export function createBoard(options = {}) {
     },
   });
   vm.runInContext("globalThis.global = globalThis;", ctx);
+  // Every object has on/emit/removeListener/removeAllListeners on the interpreter (modules such
+  // as EspruinoDocs' MQTT call this.emit on plain objects); emit is asynchronous (FACTS §2).
+  // Listeners live in a non-enumerable property, as the interpreter hides its "#on..." ones.
+  vm.runInContext(`(function(){
+    var P = Object.prototype, K = "\\u00ffevents";
+    function ls(o, ev) { if (!Object.prototype.hasOwnProperty.call(o, K)) Object.defineProperty(o, K, { value: {}, writable: true }); return o[K][ev] || (o[K][ev] = []); }
+    function def(n, f) { Object.defineProperty(P, n, { value: f, writable: true, configurable: true, enumerable: false }); }
+    def("on", function (ev, fn) { ls(this, ev).push(fn); return this; });
+    def("addListener", P.on);
+    def("removeListener", function (ev, fn) { var l = ls(this, ev), i = l.indexOf(fn); if (i >= 0) l.splice(i, 1); });
+    def("removeAllListeners", function (ev) { if (!Object.prototype.hasOwnProperty.call(this, K)) return; if (ev === undefined) this[K] = {}; else delete this[K][ev]; });
+    def("emit", function (ev) {
+      var self = this, args = [].slice.call(arguments, 1), l = ls(this, ev).slice();
+      setTimeout(function () { for (var i = 0; i < l.length; i++) l[i].apply(self, args); }, 0);
+    });
+  })();`, ctx);
   // Math.random is the same fixed-seed generator as E.hwRand on the interpreter (FACTS §4).
   vm.runInContext("Math", ctx).random = () => rand() / 2147483648;
 
