@@ -281,7 +281,9 @@ export class CaStore implements AnchorSource {
     else if (t === K_P384) n = 96;
     else if (t === K_ED25519) n = 32;
     else if (t === K_SPKI) n = 2 + u16(f, k + 1);
-    if (n < 0 || k + 1 + n > this.size) this.bad("bad key record");
+    // Written so that NaN (a length byte read past the end of the file) fails too, and an empty
+    // raw SPKI (n === 2, never written by the builder): both found by fuzzing.
+    if (!(n > 2 && k + 1 + n <= this.size)) this.bad("bad key record");
     return n;
   }
 

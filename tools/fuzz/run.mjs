@@ -1,0 +1,115 @@
+// `npm run fuzz -- --runs N [--target NAME[,NAME...]]`: runs every fuzz target (tools/fuzz/targets/)
+// on the built test bundle in the board mock, N generated inputs each after its corpus's
+// regression inputs (test/fuzz/corpus/<target>/*.bin). Each target runs in a worker thread with
+// a heap limit; an input that runs longer than --time-limit ms, hangs, exhausts memory or throws
+// anything but the library's coded errors is a crash, saved under --out (default fuzz-out/).
+// Ends with one JSON line: {"targets":[{"name","runs","crashes","seconds"}]}; exit 1 on a crash.
+//   --seed S (default: from the time), --time-limit MS (5000), --memory MB (512),
+//   --max-crashes K (10 per target), --regression-only (corpus inputs only), --list
+import { Worker } from "node:worker_threads";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import path from "node:path";
+import { FUZZ_DIR, TARGETS_DIR, ROOT } from "./paths.mjs";
+
+function parseArgs(argv) {
+  const o = { runs: 1000, targets: null, seed: Date.now() % 2147483647, timeLimit: 5000, memory: 512, maxCrashes: 10, out: path.join(ROOT, "fuzz-out"), regressionOnly: false, list: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i], v = () => argv[++i];
+    if (a === "--runs") o.runs = Number(v());
+    else if (a === "--target") o.targets = v().split(",");
+    else if (a === "--seed") o.seed = Number(v());
+    else if (a === "--time-limit") o.timeLimit = Number(v());
+    else if (a === "--memory") o.memory = Number(v());
+    else if (a === "--max-crashes") o.maxCrashes = Number(v());
+    else if (a === "--out") o.out = path.resolve(v());
+    else if (a === "--regression-only") o.regressionOnly = true;
+    else if (a === "--list") o.list = true;
+    else throw new Error(`unknown argument ${a} (see the top of ${path.relative(ROOT, path.join(FUZZ_DIR, "run.mjs"))})`);
+  }
+  if (!(o.runs >= 0)) throw new Error("--runs needs a number");
+  return o;
+}
+
+export const allTargets = () => readdirSync(TARGETS_DIR).filter((f) => f.endsWith(".mjs")).map((f) => f.slice(0, -4)).sort();
+
+function saveCrash(o, name, input, message) {
+  const dir = path.join(o.out, name);
+  mkdirSync(dir, { recursive: true });
+  const id = createHash("sha256").update(input).digest("hex").slice(0, 16);
+  writeFileSync(path.join(dir, `crash-${id}.bin`), input);
+  writeFileSync(path.join(dir, `crash-${id}.txt`), message + "\n");
+  return path.relative(ROOT, path.join(dir, `crash-${id}.bin`));
+}
+
+/** Runs one target's worker; restarts it after a hang or a crash of the worker itself. */
+async function runTarget(o, name, log) {
+  const t0 = Date.now();
+  let runs = 0, crashes = 0, seed = o.seed, regressionOnly = o.regressionOnly, left = o.runs;
+  const messages = [];
+  for (let attempt = 0; attempt < o.maxCrashes + 1; attempt++) {
+    const shared = new SharedArrayBuffer(8 + 4 + (1 << 20));
+    const beat = new Int32Array(shared, 0, 2);
+    const current = new Uint8Array(shared, 8);
+    const w = new Worker(path.join(FUZZ_DIR, "worker.mjs"), {
+      workerData: { name, runs: left, seed, timeLimitMs: o.timeLimit, maxCrashes: o.maxCrashes - crashes, shared, regressionOnly },
+      resourceLimits: { maxOldGenerationSizeMb: o.memory },
+    });
+    const lastInput = () => { const n = new DataView(shared, 8).getUint32(0); return Buffer.from(current.slice(4, 4 + n)); };
+    const outcome = await new Promise((resolve) => {
+      let last = -1, still = 0, started = false;
+      const watch = setInterval(() => {
+        const now = Atomics.load(beat, 0);
+        if (now === last && started) still += 1000; else still = 0;
+        if (now > 0) started = true;
+        last = now;
+        if (still >= o.timeLimit * 2 + 1000) { clearInterval(watch); w.terminate(); resolve({ hang: true, runs: Atomics.load(beat, 1) }); }
+      }, 1000);
+      w.on("message", (m) => {
+        if (m.type === "progress") log(`${name}: ${runs + m.runs} inputs, ${((runs + m.runs) / ((Date.now() - t0) / 1000)).toFixed(0)}/s`);
+        else if (m.type === "crash") {
+          crashes++;
+          const file = saveCrash(o, name, Buffer.from(m.input, "base64"), m.message);
+          messages.push(m.message);
+          log(`${name}: CRASH (${m.where}): ${m.message}\n  input: ${file}`);
+        } else if (m.type === "done") { clearInterval(watch); resolve({ done: true, runs: m.runs }); }
+      });
+      w.on("error", (e) => { clearInterval(watch); resolve({ error: e, runs: Atomics.load(beat, 1) }); });
+      w.on("exit", () => { clearInterval(watch); resolve({ error: new Error("worker exited"), runs: Atomics.load(beat, 1) }); });
+    });
+    runs += outcome.runs;
+    if (outcome.done) break;
+    crashes++;
+    const why = outcome.hang ? `no progress for ${o.timeLimit * 2 + 1000} ms (hang)` : `worker died: ${outcome.error.code || ""} ${outcome.error.message}`;
+    const file = saveCrash(o, name, lastInput(), why);
+    log(`${name}: CRASH: ${why}\n  input: ${file}`);
+    left = Math.max(0, left - outcome.runs);
+    seed++;
+    regressionOnly = regressionOnly || left === 0;
+    if (left === 0 && !o.regressionOnly) break;
+  }
+  return { name, runs, crashes, seconds: Math.round((Date.now() - t0) / 100) / 10 };
+}
+
+export async function fuzz(argv, log = (s) => process.stderr.write(s + "\n")) {
+  const o = parseArgs(argv);
+  const names = o.targets || allTargets();
+  for (const n of names) if (!allTargets().includes(n)) throw new Error(`no fuzz target ${n} (have: ${allTargets().join(", ")})`);
+  if (o.list) { console.log(names.join("\n")); return null; }
+  log(`fuzz: ${names.length} target(s), ${o.runs} inputs each, seed ${o.seed}`);
+  const targets = [];
+  for (const n of names) {
+    const r = await runTarget(o, n, log);
+    log(`${n}: ${r.runs} inputs, ${r.crashes} crash(es), ${r.seconds} s`);
+    targets.push(r);
+  }
+  return { targets };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.join(FUZZ_DIR, "run.mjs")) {
+  const r = await fuzz(process.argv.slice(2));
+  if (r) {
+    console.log(JSON.stringify(r));
+    process.exitCode = r.targets.some((t) => t.crashes) ? 1 : 0;
+  }
+}
