@@ -1,6 +1,6 @@
 // Seed material shared by the X.509 targets: the chains recorded with the flights
-// (test/fuzz/seeds/chains.json) and, when ../shared/vectors/x509-limbo is there, x509-limbo's
-// SERVER cases (Apache-2.0 data; an extra, not a requirement).
+// (test/fuzz/seeds/chains.json) and x509-limbo's SERVER cases (test/vectors/data/x509-limbo,
+// Apache-2.0 data).
 import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { SEEDS_DIR, ROOT } from "./paths.mjs";
@@ -11,7 +11,7 @@ const pemDer = (pem) => [...pem.matchAll(/-----BEGIN CERTIFICATE-----([^-]+)----
 export function chainCases({ limbo = true } = {}) {
   const own = JSON.parse(readFileSync(path.join(SEEDS_DIR, "chains.json"), "utf8"));
   const out = own.chains.map((c) => ({ name: c.name, time: own.time, host: own.host, anchors: c.anchors.map((h) => new Uint8Array(Buffer.from(h, "hex"))), chain: c.chain.map((h) => new Uint8Array(Buffer.from(h, "hex"))) }));
-  const file = path.join(ROOT, "../shared/vectors/x509-limbo/limbo.json");
+  const file = path.join(ROOT, "test/vectors/data/x509-limbo/limbo.json");
   if (limbo && existsSync(file)) {
     for (const t of JSON.parse(readFileSync(file, "utf8")).testcases) {
       if (t.validation_kind !== "SERVER" || !t.expected_peer_name || t.expected_peer_name.kind !== "DNS") continue;
