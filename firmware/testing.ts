@@ -8,6 +8,7 @@ import { c25519 as c25519T } from "./testing/c25519";
 import { nist as nistT } from "./testing/nist";
 import { x509t as x509T } from "./testing/x509t";
 import { fuzz as fuzzT } from "./testing/fuzz";
+import { sign as signT } from "./testing/sign";
 
 export * from "./index";
 export { util } from "./testing/util";
@@ -19,3 +20,4 @@ export const c25519 = HAS_TLS ? c25519T : undefined;
 export const nist = HAS_TLS ? nistT : undefined;
 export const x509t = HAS_TLS ? x509T : undefined;
 export const fuzz = HAS_TLS ? fuzzT : undefined;
+export const sign = HAS_TLS ? signT : undefined;

@@ -503,3 +503,28 @@ export function modExp(mod: Uint8Array, base: Uint8Array, e: number): Uint8Array
   while (!job.step()) { /* keep stepping */ }
   return job.result();
 }
+
+/** a*b for big-endian unsigned integers (schoolbook over 16-bit limbs: column sums < 2^53 for
+ *  operands up to 2^20 limbs); big-endian, a.length + b.length bytes. Not constant-time. */
+export function mulBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const la = (a.length + 1) >> 1, lb = (b.length + 1) >> 1;
+  const x = new Float64Array(la), y = new Float64Array(lb), t = new Float64Array(la + lb + 1);
+  let i: number, j: number, v: number, c: number, xi: number;
+  for (i = 0; i < a.length; i++) x[i >> 1] += a[a.length - 1 - i] * (i & 1 ? 256 : 1);
+  for (i = 0; i < b.length; i++) y[i >> 1] += b[b.length - 1 - i] * (i & 1 ? 256 : 1);
+  for (i = 0; i < la; i++) {
+    xi = x[i];
+    if (xi === 0) continue;
+    for (j = 0; j < lb; j++) t[i + j] += xi * y[j];
+  }
+  const out = new Uint8Array(a.length + b.length);
+  c = 0;
+  for (i = 0; i < la + lb; i++) {
+    v = t[i] + c;
+    c = Math.floor(v / 65536);
+    v -= c * 65536;
+    if (2 * i < out.length) out[out.length - 1 - 2 * i] = v & 255;
+    if (2 * i + 1 < out.length) out[out.length - 2 - 2 * i] = v >> 8;
+  }
+  return out;
+}
