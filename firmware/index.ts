@@ -12,6 +12,7 @@ import { castore as castoreApi } from "./castore/index";
 import { clock as clockApi } from "./time/clock";
 import { otaApi } from "./ota/index";
 import { mqttConnect } from "./mqtt/connect";
+import { generate as identityGenerate } from "./identity/generate";
 
 export const version: string = VERSION;
 export { random, entropyStatus } from "./entropy/index";
@@ -35,3 +36,6 @@ export const ota = HAS_TLS ? otaApi : undefined;
 /** MQTT over verified TLS with Espruino's own MQTT module: connect("mqtts://host:port", options)
  *  returns that module's object, reconnecting (with session resumption) after a drop. */
 export const mqtt = HAS_TLS ? { connect: mqttConnect } : undefined;
+/** The device's own key pair: generate(options, cb) makes a P-256 key from the DRBG, keeps the
+ *  private key in Storage (never returned) and calls back with a PKCS#10 CSR signed by it. */
+export const identity = HAS_TLS ? { generate: identityGenerate } : undefined;
