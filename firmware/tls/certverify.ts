@@ -14,6 +14,8 @@ export interface PeerIdentity {
   subject: string;
   /** Seconds since 1970 after which the validated chain expires. */
   notAfter: number;
+  /** The leaf's keyUsage bits (KU_* of x509/cert.ts), -1 when it has no keyUsage extension. */
+  ku: number;
   /** True when the chain's signatures were not checked again: the verified-chain cache
    *  (chaincache.ts) knew it (validity time and host name were checked). */
   cached?: boolean;

@@ -47,13 +47,15 @@ export interface ChainEntry {
   s: string;
   /** Host names the leaf was found to match (at most MAX_HOSTS). */
   n: string[];
+  /** The leaf's keyUsage bits, -1 for none (the TLS 1.2 client checks them against the suite). */
+  u: number;
 }
 
 const MAX_HOSTS = 4;
 
 function isEntry(e: any): boolean {
   return !!e && typeof e.h === "string" && e.h.length === 64 && typeof e.v === "string" && typeof e.nb === "number" && typeof e.na === "number" &&
-    !!e.k && e.k.length === 2 && typeof e.k[0] === "number" && typeof e.k[1] === "number" && typeof e.s === "string" && !!e.n && typeof e.n.length === "number";
+    !!e.k && e.k.length === 2 && typeof e.k[0] === "number" && typeof e.k[1] === "number" && typeof e.s === "string" && !!e.n && typeof e.n.length === "number" && typeof e.u === "number";
 }
 
 export interface ChainCacheOptions {
@@ -90,7 +92,7 @@ export class ChainCache {
     if (!a || typeof a.length !== "number") return;
     for (let i = 0; i < a.length && this.list.length < this.max; i++) {
       const e = a[i];
-      if (isEntry(e)) this.list.push({ h: e.h, v: e.v, nb: e.nb, na: e.na, k: [e.k[0], e.k[1]], s: e.s, n: e.n.slice(0, MAX_HOSTS) });
+      if (isEntry(e)) this.list.push({ h: e.h, v: e.v, nb: e.nb, na: e.na, k: [e.k[0], e.k[1]], s: e.s, n: e.n.slice(0, MAX_HOSTS), u: e.u });
     }
   }
 
@@ -198,7 +200,7 @@ export function cachingVerifier(anchors: AnchorSource, cache: ChainCache | null)
         }
         if (known) {
           cache.hits++;
-          return doneJob<PeerIdentity>({ spki: ownKey(parseSpki(chain[0], e.k[0], e.k[1])), subject: e.s, notAfter: e.na, cached: true });
+          return doneJob<PeerIdentity>({ spki: ownKey(parseSpki(chain[0], e.k[0], e.k[1])), subject: e.s, notAfter: e.na, ku: e.u, cached: true });
         }
       }
       // Out of its window or another name: full validation says exactly why.
@@ -208,7 +210,7 @@ export function cachingVerifier(anchors: AnchorSource, cache: ChainCache | null)
     return chainVerifier(anchors, function (r: ValidationResult, peer: PeerIdentity) {
       const w = windowOf(r), leaf = r.path[0], ks = leaf.spki.der.byteOffset - leaf.der.byteOffset;
       peer.notAfter = w[1];
-      cache.add({ h: h, v: v, nb: w[0], na: w[1], k: [ks, ks + leaf.spki.der.length], s: peer.subject, n: [host] });
+      cache.add({ h: h, v: v, nb: w[0], na: w[1], k: [ks, ks + leaf.spki.der.length], s: peer.subject, n: [host], u: peer.ku });
     })(chain, host);
   };
 }

@@ -17,7 +17,7 @@ import { prf12 } from "../crypto/prf12";
 import { Reader, Writer } from "./codec";
 import * as C from "./constants";
 import {
-  tlsFail, A_DECODE_ERROR, A_DECRYPT_ERROR, A_HANDSHAKE_FAILURE, A_ILLEGAL_PARAMETER,
+  tlsFail, A_BAD_CERTIFICATE, A_DECODE_ERROR, A_DECRYPT_ERROR, A_HANDSHAKE_FAILURE, A_ILLEGAL_PARAMETER,
   A_UNEXPECTED_MESSAGE, A_UNSUPPORTED_CERTIFICATE, A_UNSUPPORTED_EXTENSION,
 } from "./alerts";
 import { handshakeMessage } from "./messages";
@@ -34,7 +34,7 @@ import type { Handover, Session12 } from "./handshake-common";
 import { HT_HELLO_REQUEST, A_NO_RENEGOTIATION } from "./handshake-common";
 import { rsaEncryptPkcs1Job } from "./rsakex";
 import type { SigAlg } from "../x509/cert";
-import { KEY_EC, KEY_ED25519, KEY_RSA, SIG_ECDSA, SIG_ED25519, SIG_RSA_PKCS1, SIG_RSA_PSS, H_NONE, H_SHA256, H_SHA384, H_SHA512 } from "../x509/cert";
+import { KEY_EC, KEY_ED25519, KEY_RSA, KU_DIGITAL_SIGNATURE, KU_KEY_ENCIPHERMENT, SIG_ECDSA, SIG_ED25519, SIG_RSA_PKCS1, SIG_RSA_PSS, H_NONE, H_SHA256, H_SHA384, H_SHA512 } from "../x509/cert";
 import { verifySignatureJob } from "../x509/sigverify";
 
 declare function getTime(): number;
@@ -68,6 +68,13 @@ function schemeAlg12(scheme: number, kx: number, kind: number): SigAlg | null {
   if (scheme === C.SIG_RSA_PSS_RSAE_SHA384) return alg(SIG_RSA_PSS, H_SHA384, 48);
   if (scheme === C.SIG_RSA_PSS_RSAE_SHA512) return alg(SIG_RSA_PSS, H_SHA512, 64);
   return null;
+}
+
+/** True when a handshake record holds nothing but (empty) HelloRequest messages. */
+function onlyHelloRequests(data: Uint8Array): boolean {
+  if (!data.length || data.length % 4) return false;
+  for (let i = 0; i < data.length; i++) if (data[i]) return false;
+  return true;
 }
 
 export class Client12 extends Engine {
@@ -139,7 +146,8 @@ export class Client12 extends Engine {
 
   protected onRecord(type: number, data: Uint8Array): void {
     if (type === C.CT_HANDSHAKE) {
-      if (this.ccsNext) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "expected ChangeCipherSpec, got a handshake record");
+      // Only HelloRequests (ignored, §7.4.1.1) may come before the server's ChangeCipherSpec.
+      if (this.ccsNext && !onlyHelloRequests(data)) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "expected ChangeCipherSpec, got a handshake record");
       this.hs.push(data);
     } else if (type === C.CT_ALERT) {
       this.onAlert(data);
@@ -265,6 +273,9 @@ export class Client12 extends Engine {
       const kind = peer.spki.kind;
       const fits = suite.kx === KX_ECDHE_ECDSA ? kind === KEY_EC || kind === KEY_ED25519 : kind === KEY_RSA;
       if (!fits) tlsFail(A_UNSUPPORTED_CERTIFICATE, "TLS_BAD_CERTIFICATE_KEY", "the certificate's key does not fit cipher suite " + suite.name);
+      // §7.4.2: with keyUsage present, ECDHE needs digitalSignature, RSA key transport keyEncipherment.
+      const use = suite.kx === KX_RSA ? KU_KEY_ENCIPHERMENT : KU_DIGITAL_SIGNATURE;
+      if (peer.ku >= 0 && (peer.ku & use) === 0) tlsFail(A_BAD_CERTIFICATE, "TLS_BAD_KEY_USAGE", "the certificate's keyUsage does not allow " + (use === KU_KEY_ENCIPHERMENT ? "keyEncipherment" : "digitalSignature") + ", which " + suite.name + " needs");
       self.peer = peer;
       self.state = suite.kx === KX_RSA ? self.expectServerHelloDone : self.expectServerKeyExchange;
       self.progress("chain_verified");

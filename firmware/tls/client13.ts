@@ -24,6 +24,7 @@ import { keyShareJob, sharedSecretJob } from "./kex";
 import { certificateVerifyJob } from "./certverify";
 import type { PeerIdentity } from "./certverify";
 import type { Handover } from "./handshake-common";
+import { HT_HELLO_REQUEST } from "./handshake-common";
 
 export interface ClientOptions {
   /** Name the certificate must match; also sent as SNI unless it is an IP address. */
@@ -121,6 +122,8 @@ export class Client13 extends Engine {
   private ccsAllowed: boolean;
   private psk: SessionTicket | null;
   private resumed: boolean;
+  /** A HelloRequest came before the ServerHello (ignored if the server picks TLS 1.2). */
+  private helloRequest: boolean;
 
   constructor(o: ClientOptions) {
     super(new RecordLayer(), new HandshakeReader(o.maxHandshakeMessage || 65536));
@@ -130,7 +133,7 @@ export class Client13 extends Engine {
     this.suite = null; this.th = null; this.ks = null;
     this.cHs = null; this.sHs = null; this.cAp = null; this.sAp = null; this.resMaster = null;
     this.certContext = null; this.peer = null; this.alpn = null; this.ccsAllowed = false;
-    this.psk = o.psk || null; this.resumed = false;
+    this.psk = o.psk || null; this.resumed = false; this.helloRequest = false;
   }
 
   // ---- engine ------------------------------------------------------------------------------
@@ -164,6 +167,13 @@ export class Client13 extends Engine {
   }
 
   protected dispatch(m: HandshakeMessage): Job<any> | null {
+    if (m.type === HT_HELLO_REQUEST && this.o.tls12 && !this.retried && this.state === this.expectServerHello) {
+      // TLS 1.2 offered, version not known yet: a client negotiating ignores HelloRequest (RFC 5246
+      // §7.4.1.1; not part of the transcript). TLS 1.3 has no such message: refused if 1.3 is chosen.
+      if (m.body.length) tlsFail(A_DECODE_ERROR, "TLS_DECODE", "HelloRequest with a body");
+      this.helloRequest = true;
+      return null;
+    }
     return (this.state as State).call(this, m);
   }
 
@@ -258,6 +268,8 @@ export class Client13 extends Engine {
       const tail = toHex(sh.random.subarray(24));
       if (tail === C.DOWNGRADE_12 || tail === C.DOWNGRADE_11) tlsFail(A_ILLEGAL_PARAMETER, "TLS_DOWNGRADE", "ServerHello carries the downgrade sentinel");
       if (sh.version === C.TLS12 && t12 && !this.retried) {
+        // A ChangeCipherSpec before the ServerHello was tolerated for TLS 1.3 (§5); TLS 1.2 has none there.
+        if (!this.ccsAllowed) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_CCS", "change_cipher_spec before a TLS 1.2 ServerHello");
         // The TLS 1.2 client takes over this connection: same records, same transcript.
         this.closed = true;
         this.state = null;
@@ -266,6 +278,7 @@ export class Client13 extends Engine {
       }
       tlsFail(A_PROTOCOL_VERSION, "TLS_VERSION", "the server chose version 0x" + sh.version.toString(16) + "; only TLS 1.3 is offered");
     }
+    if (this.helloRequest) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "HelloRequest (TLS 1.2 only) before a TLS 1.3 ServerHello");
     if (t12) {
       for (const k in sh.ext) if (SH_EXTS.indexOf(+k) < 0) tlsFail(A_UNSUPPORTED_EXTENSION, "TLS_UNSUPPORTED_EXTENSION", "extension " + k + " not allowed in ServerHello");
     }

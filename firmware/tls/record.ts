@@ -109,7 +109,8 @@ export class RecordLayer {
   next(): Record | null {
     if (this.len < 5) return null;
     const b = this.buf;
-    const type = b[LEAD], n = (b[LEAD + 3] << 8) | b[LEAD + 4];
+    let type = b[LEAD];
+    const n = (b[LEAD + 3] << 8) | b[LEAD + 4];
     if (b[LEAD + 1] !== 3) tlsFail(A_DECODE_ERROR, "TLS_BAD_RECORD", "record with version " + b[LEAD + 1] + "." + b[LEAD + 2]);
     if (n > MAX_CIPHERTEXT_13) tlsFail(A_RECORD_OVERFLOW, "TLS_RECORD_OVERFLOW", "record of " + n + " bytes");
     if (this.len < 5 + n) return null;
@@ -134,12 +135,17 @@ export class RecordLayer {
       inner = copyOf(inner);
       this.consume(5 + n);
     }
-    if (this.read.v12) return { type: type, data: inner };
-    let end = inner.length;
-    while (end > 0 && inner[end - 1] === 0) end--;
-    if (end === 0) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_NO_CONTENT_TYPE", "protected record without a content type");
-    if (end - 1 > this.maxIn) tlsFail(A_RECORD_OVERFLOW, "TLS_RECORD_OVERFLOW", "plaintext of " + (end - 1) + " bytes over the limit of " + this.maxIn);
-    return { type: inner[end - 1], data: inner.subarray(0, end - 1) };
+    if (!this.read.v12) {
+      let end = inner.length;
+      while (end > 0 && inner[end - 1] === 0) end--;
+      if (end === 0) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_NO_CONTENT_TYPE", "protected record without a content type");
+      if (end - 1 > this.maxIn) tlsFail(A_RECORD_OVERFLOW, "TLS_RECORD_OVERFLOW", "plaintext of " + (end - 1) + " bytes over the limit of " + this.maxIn);
+      type = inner[end - 1];
+      inner = inner.subarray(0, end - 1);
+    }
+    // Only application data may be empty (RFC 5246 §6.2.1; RFC 8446 §5.4: unexpected_message).
+    if (!inner.length && type !== CT_APPLICATION_DATA) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_EMPTY_RECORD", "empty protected record of type " + type);
+    return { type: type, data: inner };
   }
 
   /** Records carrying `data` of content `type`, fragmented and protected as the state requires. */

@@ -23,7 +23,7 @@ export function chainVerifier(anchors: AnchorSource, onValidated?: (r: Validatio
       }
       // A CA signed that the time is past notBefore: the trusted time floor may rise to it.
       noteValidated(when, notBefore);
-      peer = { spki: ownKey(r.path[0].spki), subject: subjectText(r.path[0]), notAfter: notAfter };
+      peer = { spki: ownKey(r.path[0].spki), subject: subjectText(r.path[0]), notAfter: notAfter, ku: r.path[0].ku };
       if (onValidated) onValidated(r, peer);
       return null;
     });
