@@ -145,3 +145,25 @@ setTimeout(function () { done(r); }, 4000);`, {
   assert.match(broker.output(), /mosquitto version .* running/, "the broker's log is read");
   assert.doesNotMatch(broker.output(), /etls-untrusted/, "no CONNECT reached the broker");
 });
+
+test("disconnect() while connected ends the reconnection; stop() while connecting never connects", { skip, timeout: 60000 }, async () => {
+  const c = pki();
+  const broker = await startMosquitto([{}], { certFile: c.chainFile, keyFile: c.leaf.keyFile });
+  closers.push(broker.close);
+  const r = await runApp(`var etls = require("espruino-tls"), r = { a: [], b: [] };
+var a = etls.mqtt.connect("mqtts://localhost:" + PORT, { ca: CA, client_id: "etls-stop-a", reconnect: { min: 50, max: 100 } });
+a.on("connected", function () { r.a.push("connected"); a.disconnect(); });
+a.on("disconnected", function () { r.a.push("disconnected"); });
+var b = etls.mqtt.connect("mqtts://localhost:" + PORT, { ca: CA, client_id: "etls-stop-b", reconnect: { min: 50, max: 100 } });
+b.on("connected", function () { r.b.push("connected"); });
+b.on("tls", function () { r.b.push("tls"); });
+b.stop();
+setTimeout(function () { done(r); }, 3000);`, {
+    files: { MQTT: mqttModuleText() }, globals: { PORT: broker.ports[0], CA: c.root.pem }, timeoutMs: 30000,
+  });
+  assert.deepEqual(r.a, ["connected", "disconnected"]);
+  assert.deepEqual(r.b, []);
+  const log = broker.output();
+  assert.equal(log.match(/New client connected from .* as etls-stop-a/g).length, 1);
+  assert.doesNotMatch(log, /etls-stop-b/);
+});
