@@ -56,3 +56,16 @@ test("every recorded flight still completes a handshake and delivers the respons
   }
   fw.close();
 });
+
+test("the runner catches each kind of failure (planted targets)", { timeout: 120000 }, async () => {
+  const log = [];
+  const r = await fuzz(["--targets-dir", path.join(import.meta.dirname, "planted"), "--runs", "3", "--max-crashes", "1", "--time-limit", "200", "--memory", "48",
+    "--out", path.join(process.env.TMPDIR || "/tmp", "etls-fuzz-planted")], (s) => log.push(s));
+  const by = Object.fromEntries(r.targets.map((t) => [t.name, t]));
+  assert.equal(by.coded.crashes, 0, "coded errors are allowed");
+  assert.equal(by.coded.runs, 3);
+  assert.match(r.messages.uncoded[0], /uncoded exception TypeError/);
+  assert.match(r.messages.slow[0], /took \d+ ms \(limit 200\)/);
+  assert.match(r.messages.hang[0], /no progress .* \(hang\)/);
+  assert.match(r.messages.memory[0], /worker died: ERR_WORKER_OUT_OF_MEMORY/);
+});

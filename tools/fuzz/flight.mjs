@@ -90,9 +90,18 @@ export function wireOf(rec, records) {
   return out;
 }
 
-/** Handshake bytes of epochs 0-1 (what the transcript covers, TLS 1.2 tickets included). */
-export function handshakeStream(records) {
-  return Buffer.concat(records.filter((r) => r.epoch <= 1 && r.type === 22).map((r) => r.data));
+/** Handshake bytes of epochs 0-1 as they go on the wire (what the transcript covers, TLS 1.2
+ *  tickets included): an epoch without keys is plaintext, raw bytes are read as plaintext records. */
+export function handshakeStream(rec, records) {
+  const parts = [];
+  for (const r of records) {
+    if (r.epoch >= 3) {
+      for (let o = 0; o + 5 <= r.data.length; o += 5 + ((r.data[o + 3] << 8) | r.data[o + 4])) {
+        if (r.data[o] === 22) parts.push(r.data.subarray(o + 5, o + 5 + ((r.data[o + 3] << 8) | r.data[o + 4])));
+      }
+    } else if (r.type === 22 && (r.epoch <= 1 || !rec.keys[r.epoch])) parts.push(r.data);
+  }
+  return Buffer.concat(parts);
 }
 
 /** A deterministic stand-in for the DRBG: SHA-256 in counter mode over a seed. */
@@ -138,17 +147,19 @@ export function runFlight(fw, recs, script) {
   const c = new F.TlsClient(
     { host: rec.host, random: streamRandom(fw, rec.seed), verifyChain: fixedVerifier(fw, rec), groups: rec.groups || undefined, maxHandshakeMessage: 16384 },
     { tls12: true, rsaKeyExchange: !!rec.rsaKeyExchange, session12: null, sessionLifetime: 86400 });
-  const out = { connected: false, errors: [], data: 0, sent: 0 };
+  const out = { connected: false, errors: [], data: 0, sent: 0, violation: null };
+  // A Violation thrown in a callback would come back as TLS_INTERNAL: keep it to rethrow.
+  const broken = (msg) => { out.violation = out.violation || new Violation(msg); throw out.violation; };
   c.onSend = (b) => { out.sent += b.length; };
   c.onConnected = () => {
-    if (out.errors.length) throw new Violation("connected after an error");
+    if (out.errors.length) broken("connected after an error");
     out.connected = true;
-    const hs = handshakeStream(records);
-    const want = handshakeStream(rec.records);
-    if (hs.length < want.length || !hs.subarray(0, want.length).equals(want)) throw new Violation("connected over a handshake that differs from the recorded one");
+    const hs = handshakeStream(rec, records);
+    const want = handshakeStream(rec, rec.records);
+    if (hs.length < want.length || !hs.subarray(0, want.length).equals(want)) broken("connected over a handshake that differs from the recorded one");
   };
-  c.onData = (b) => { if (out.errors.length) throw new Violation("data after an error"); out.data += b.length; };
-  c.onError = (e) => { if (out.errors.length) throw new Violation("a second error: " + e.code); out.errors.push(e); };
+  c.onData = (b) => { if (out.errors.length) broken("data after an error"); out.data += b.length; };
+  c.onError = (e) => { if (out.errors.length) broken("a second error: " + e.code); out.errors.push(e); };
   c.start();
   fw.drain();
   const wire = Buffer.concat(wireOf(rec, records));
@@ -157,6 +168,24 @@ export function runFlight(fw, recs, script) {
     c.receive(fw.board.realm.u8(wire.subarray(o, o + step)));
     fw.drain();
   }
-  for (const e of out.errors) if (typeof e.code !== "string") throw new Violation("error without a code: " + e);
+  if (out.violation) throw out.violation;
+  for (const e of out.errors) {
+    if (typeof e.code !== "string") throw new Violation("error without a code: " + e);
+    // The engine turns any exception that is not an EtError into TLS_INTERNAL: a crash inside.
+    if (e.code === "TLS_INTERNAL") throw new Violation("uncoded exception inside the client (TLS_INTERNAL): " + e.message);
+  }
   return out;
+}
+
+/** Outcome counts of a handshake target (printed after a run: shows what the inputs reached). */
+export function tally(ctx, out) {
+  const t = ctx.tally || (ctx.tally = { connected: 0, codes: {} });
+  if (out.connected) t.connected++;
+  for (const e of out.errors) t.codes[e.code] = (t.codes[e.code] || 0) + 1;
+}
+
+export function stats(ctx) {
+  const t = ctx.tally || { connected: 0, codes: {} };
+  const top = Object.entries(t.codes).sort((a, b) => b[1] - a[1]);
+  return `connected ${t.connected}; ${top.length} distinct error codes: ${top.slice(0, 12).map(([c, n]) => c + " " + n).join(", ")}${top.length > 12 ? ", ..." : ""}`;
 }

@@ -6,13 +6,13 @@ import { readdirSync, readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
 import { mustBeCoded, mutations, Violation } from "./engine.mjs";
-import { TARGETS_DIR, corpusDir } from "./paths.mjs";
+import { corpusDir } from "./paths.mjs";
 
-const { name, runs, seed, timeLimitMs, maxCrashes, shared, regressionOnly } = workerData;
+const { name, targetsDir, runs, deadline, seed, timeLimitMs, maxCrashes, shared, regressionOnly } = workerData;
 const beat = new Int32Array(shared, 0, 2);
 const current = new Uint8Array(shared, 8);
 
-const target = (await import(path.join(TARGETS_DIR, name + ".mjs"))).default;
+const target = (await import(path.join(targetsDir, name + ".mjs"))).default;
 const ctx = await target.setup();
 const corpus = [];
 const dir = corpusDir(name);
@@ -47,17 +47,23 @@ let done = 0;
 let s = seed;
 if (!regressionOnly) {
   const arb = target.arbitrary ? target.arbitrary(ctx, seeds) : mutations(seeds);
-  const progress = setInterval(() => parentPort.postMessage({ type: "progress", runs: done + Atomics.load(beat, 1) }), 5000);
+  // fc.check runs synchronously: progress is posted from inside the property.
+  let lastPost = performance.now();
   while (done < runs && crashes.length < maxCrashes) {
     Atomics.store(beat, 1, 0);
-    const prop = fc.property(arb, (input) => { Atomics.add(beat, 1, 1); return check(input); });
-    const r = fc.check(prop, { numRuns: runs - done, seed: s, endOnFailure: false, verbose: 0 });
+    const prop = fc.property(arb, (input) => {
+      Atomics.add(beat, 1, 1);
+      if (performance.now() - lastPost > 10000) { lastPost = performance.now(); parentPort.postMessage({ type: "progress", runs: done + Atomics.load(beat, 1) }); }
+      return check(input);
+    });
+    const limit = deadline ? { interruptAfterTimeLimit: Math.max(1, deadline - Date.now()), markInterruptAsFailure: false } : {};
+    const r = fc.check(prop, { numRuns: runs - done, seed: s, endOnFailure: false, verbose: 0, ...limit });
+    if (r.interrupted && !r.failed) { done += r.numRuns; break; }
     if (!r.failed) { done = runs; break; }
     done += r.numRuns;
     const msg = r.errorInstance ? String(r.errorInstance.message) : String(r.error);
     report(r.counterexample[0], msg, `seed ${s} path ${r.counterexamplePath}`);
     s++;
   }
-  clearInterval(progress);
 }
-parentPort.postMessage({ type: "done", runs: done, regression: corpus.length, seconds: (performance.now() - t0) / 1000 });
+parentPort.postMessage({ type: "done", runs: done, regression: corpus.length, seconds: (performance.now() - t0) / 1000, stats: target.stats ? target.stats(ctx) : null });

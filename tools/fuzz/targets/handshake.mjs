@@ -5,7 +5,7 @@
 // it, and a connection only over the recorded handshake messages.
 import fc from "fast-check";
 import { fuzzFirmware, applyEdits, byteEdit } from "../engine.mjs";
-import { loadRecordings, runFlight, toScript } from "../flight.mjs";
+import { loadRecordings, runFlight, toScript, tally, stats } from "../flight.mjs";
 
 const op = fc.oneof(
   fc.record({ k: fc.constant("edit"), r: fc.nat(), edits: fc.array(byteEdit, { minLength: 1, maxLength: 4 }) }),
@@ -42,5 +42,6 @@ export default {
     return fc.tuple(fc.nat(ctx.recs.length - 1), fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 255 })), fc.array(op, { minLength: 1, maxLength: 4 }))
       .map(([i, chunk, ops]) => toScript(i, chunk, mutateRecords(ctx.recs[i].records, ops)));
   },
-  run(ctx, input) { runFlight(ctx.fw, ctx.recs, input); },
+  run(ctx, input) { tally(ctx, runFlight(ctx.fw, ctx.recs, input)); },
+  stats,
 };

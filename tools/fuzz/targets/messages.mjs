@@ -5,7 +5,7 @@
 // length fixed up or not, sealed again so the parser of that message reads the edited bytes.
 import fc from "fast-check";
 import { fuzzFirmware, applyEdits, byteEdit, cat } from "../engine.mjs";
-import { loadRecordings, runFlight, toScript } from "../flight.mjs";
+import { loadRecordings, runFlight, toScript, tally, stats } from "../flight.mjs";
 
 /** The recording as items: one handshake message (or fragment) or one other record each. */
 function items(records) {
@@ -42,5 +42,6 @@ export default {
         return toScript(i, 0, list);
       });
   },
-  run(ctx, input) { runFlight(ctx.fw, ctx.recs, input); },
+  run(ctx, input) { tally(ctx, runFlight(ctx.fw, ctx.recs, input)); },
+  stats,
 };

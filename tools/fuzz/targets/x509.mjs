@@ -48,16 +48,19 @@ export default {
       const ours = coded(() => X.validateChain(c.chain.map(u8), { time: c.time, host: c.host, anchors }), "validateChain");
       if (ours.ok && opensslAccepts(c, c.chain)) cases.push({ ...c, anchorSource: anchors });
     }
-    return { fw, X, u8, cases, verdicts: new Map() };
+    return { fw, X, u8, cases, verdicts: new Map(), accepted: 0, inputs: 0 };
   },
+  stats(ctx) { return `${ctx.cases.length} cases; ${ctx.accepted} of ${ctx.inputs} inputs accepted, each checked with openssl verify (${ctx.verdicts.size} distinct)`; },
   seeds(ctx) { return ctx.cases.map((c, i) => toInput(i, c.chain)); },
   run(ctx, input) {
+    ctx.inputs++;
     const { i, chain } = fromInput(input, ctx.cases.length);
     const c = ctx.cases[i];
     const certs = chain.map(ctx.u8);
     for (const d of certs) coded(() => ctx.X.parseCert(d), "parseCert");
     const r = coded(() => ctx.X.validateChain(certs, { time: c.time, host: c.host, anchors: c.anchorSource }), "validateChain");
     if (!r.ok || !chain.length) return;
+    ctx.accepted++;
     const key = createHash("sha256").update(input).digest("hex");
     if (!ctx.verdicts.has(key)) { if (ctx.verdicts.size > 100000) ctx.verdicts.clear(); ctx.verdicts.set(key, opensslAccepts(c, chain)); }
     if (!ctx.verdicts.get(key)) throw new Violation(`accepted a chain that openssl verify rejects (case ${c.name})`);

@@ -1,0 +1,2 @@
+import { planted } from "../planted.mjs";
+export default planted("hang");
