@@ -137,7 +137,7 @@ function geLimbs(a: Int32Array, b: Int32Array, n: number): boolean {
 }
 
 /** a += s*b over n limbs (s = 1 or -1); returns the carry out of the top limb (-1, 0 or 1). */
-function addLimbs(a: Int32Array, b: Int32Array, n: number, s: number): number {
+export function addLimbs(a: Int32Array, b: Int32Array, n: number, s: number): number {
   let c = 0;
   for (let i = 0; i < n; i++) {
     const v = a[i] + s * b[i] + c;
@@ -240,7 +240,7 @@ export function montCtx(mod: Uint8Array): MontCtx {
 // to chunk in C.c.
 // Hot loops: literals instead of named constants, hot locals declared first (FACTS §7).
 
-function montLo(C: MontCtx, a: number, b: number): void {
+export function montLo(C: MontCtx, a: number, b: number): void {
   const g = C.g;
   // p: where X[0] meets Y in column k; u: the views' indices (read from the lists on change only).
   let s = 0, c = a === 0 ? 0 : C.c, m = 0, k = a, p = 2 * (C.n - 1 - a) + g, i = 2 * a + 1, u = 0, ux = -1, uy = -1;
@@ -263,7 +263,7 @@ function montLo(C: MontCtx, a: number, b: number): void {
   C.c = c;
 }
 
-function montHi(C: MontCtx, a: number, b: number): void {
+export function montHi(C: MontCtx, a: number, b: number): void {
   const n = C.n, g = C.g;
   // t: the first X index that counts in column k, 2(k - n + 1).
   let s = 0, c = C.c, k = a, t = 2 * (a - n + 1), i = 2 * (a - n), j = 2 * (2 * n - 1 - a) + g, u = 0, ux = -1;
@@ -315,7 +315,7 @@ export function readX(C: MontCtx): Int32Array {
 }
 
 /** Fully reduces a normalized n-limb A (with extra top carry c) into [0, N). */
-function reduce(C: MontCtx, A: Int32Array, c: number): void {
+export function reduce(C: MontCtx, A: Int32Array, c: number): void {
   while (c < 0) c += addLimbs(A, C.N, C.n, 1);
   while (c > 0 || geLimbs(A, C.N, C.n)) c += addLimbs(A, C.N, C.n, -1);
 }
@@ -329,6 +329,47 @@ function divPass(N: Int32Array, h: number, Nf: number, D: Float64Array, p: numbe
   while (i <= h) D[k++] -= q * N[i++];
   D[t - 1] += D[t] * 4194304;
   D[t] = 0;
+}
+
+/** A long division x mod N in progress (longDivStart / longDivStep / longDivResult). */
+export interface LongDiv {
+  /** The dividend's limbs, reduced from the top down; p: the next window's low limb. */
+  D: Float64Array;
+  p: number;
+  /** The top 4 limbs of N as one double (the quotient estimate's divisor). */
+  Nf: number;
+}
+
+/**
+ * Starts x mod N for x given as `len` little-endian 22-bit limbs (x null: x = 2^(22(len-1))).
+ * The first window is the top h+1 limbs below a zero limb, so every quotient digit stays below
+ * 2^23 and q·N[i] is exact in doubles.
+ */
+export function longDivStart(C: MontCtx, x: Int32Array | null, len: number): LongDiv {
+  const h = C.h, N = C.N, L = len > h + 1 ? len : h + 1, D = new Float64Array(L + 1);
+  if (x) for (let i = 0; i < len; i++) D[i] = x[i];
+  else D[len - 1] = 1;
+  return { D: D, p: L - h - 1, Nf: ((N[h] * 4194304 + N[h - 1]) * 4194304 + N[h - 2]) * 4194304 + N[h - 3] };
+}
+
+/** PASSES_PER_STEP passes of the division; true when it is finished. */
+export function longDivStep(C: MontCtx, d: LongDiv): boolean {
+  for (let r = 0; r < PASSES_PER_STEP && d.p >= 0; r++) divPass(C.N, C.h, d.Nf, d.D, d.p--);
+  return d.p < 0;
+}
+
+/** The remainder (n limbs, in [0, N)) of a finished division: its signed limbs normalized. */
+export function longDivResult(C: MontCtx, d: LongDiv): Int32Array {
+  const n = C.n, R = new Int32Array(n), D = d.D;
+  let cy = 0;
+  for (let i = 0; i < n; i++) {
+    const w = D[i] + cy;
+    const l = w & 4194303;
+    R[i] = l;
+    cy = (w - l) / 4194304;
+  }
+  reduce(C, R, cy);
+  return R;
 }
 
 /** R^2 mod N for the last modulus N (its bytes kept to compare): < 2N, as montHi leaves it. */
@@ -358,6 +399,23 @@ const PASSES_PER_STEP = 4;
 /** Most columns of a Montgomery product per Job step (~2 ms at 2048 bits, x86 release build). */
 const COLUMNS_PER_STEP = 128;
 
+/** Chunks of COLUMNS_PER_STEP columns (at most) a product of C is cut into: 2 * montParts(C). */
+export function montParts(C: MontCtx): number {
+  return ((C.n + COLUMNS_PER_STEP - 1) / COLUMNS_PER_STEP) | 0;
+}
+
+/** Chunk `part` (0 .. 2*montParts(C)-1) of the product X·Y·R^-1: the low columns first. */
+export function montChunk(C: MontCtx, part: number): void {
+  const n = C.n, parts = montParts(C), cols = ((n + parts - 1) / parts) | 0;
+  if (part < parts) {
+    const a = part * cols;
+    montLo(C, a, a + cols < n ? a + cols : n);
+  } else {
+    const a = n + (part - parts) * cols;
+    montHi(C, a, a + cols < 2 * n - 1 ? a + cols : 2 * n - 1);
+  }
+}
+
 /**
  * base^e mod N as a Job whose steps each do a bounded piece: at most 128 columns of a Montgomery
  * product, 4 long-division passes, or one O(n) setup/finish loop. Measured on the release
@@ -378,11 +436,10 @@ export function modExpJob(mod: Uint8Array, base: Uint8Array, e: number): Job<Uin
   let S: Int32Array | null = null; // base, plain
   let SM: Int32Array | null = null; // base in Montgomery form (only when e has inner one bits)
   let A: Int32Array | null = null; // result limbs
-  let D: Float64Array | null = null; // long division
-  let Nf = 0, p = 0;
+  let D: LongDiv | null = null; // long division
   let ops: Uint8Array | null = null;
   let R2: Int32Array | null = null;
-  let no = 0, inner = 0, pc = 0, part = 0, parts = 1, cols = 0, stage = 0;
+  let no = 0, inner = 0, pc = 0, part = 0, parts = 1, stage = 0;
   let out: Uint8Array | null = null;
   return {
     step: function (): boolean {
@@ -395,15 +452,10 @@ export function modExpJob(mod: Uint8Array, base: Uint8Array, e: number): Job<Uin
       const c = C as MontCtx;
       const n = c.n;
       if (stage === 1) {
-        const h = c.h, N = c.N, j = n >> 3;
         S = limbsFromBytes(base, n);
         R2 = cachedR2(M);
-        D = new Float64Array(R2 ? 0 : n + j + 1);
-        D[n + j] = 1;
-        p = n + j - h - 1;
-        Nf = ((N[h] * 4194304 + N[h - 1]) * 4194304 + N[h - 2]) * 4194304 + N[h - 3];
-        parts = ((n + COLUMNS_PER_STEP - 1) / COLUMNS_PER_STEP) | 0;
-        cols = ((n + parts - 1) / parts) | 0;
+        if (!R2) D = longDivStart(c, null, n + (n >> 3) + 1); // 2^(22(n + n/8)) mod N
+        parts = montParts(c);
         const eb = new Uint8Array(54);
         let nb = 0, v = e;
         while (v > 0) {
@@ -431,23 +483,13 @@ export function modExpJob(mod: Uint8Array, base: Uint8Array, e: number): Job<Uin
         return false;
       }
       if (stage === 2) {
-        const d = D as Float64Array;
-        for (let r = 0; r < PASSES_PER_STEP && p >= 0; r++) divPass(c.N, c.h, Nf, d, p--);
-        if (p < 0) stage = 3;
+        if (longDivStep(c, D as LongDiv)) stage = 3;
         return false;
       }
       if (stage === 3) {
-        // Normalize the remainder (signed limbs) into [0, N): the start of the R^2 chain.
-        const d = D as Float64Array, R = new Int32Array(n);
-        let cy = 0;
-        for (let i = 0; i < n; i++) {
-          const w = d[i] + cy;
-          const l = w & 4194303;
-          R[i] = l;
-          cy = (w - l) / 4194304;
-        }
+        // The remainder in [0, N): the start of the R^2 chain.
+        const R = longDivResult(c, D as LongDiv);
         D = null;
-        reduce(c, R, cy);
         loadX(c, R);
         loadY(c, R);
         stage = 4;
@@ -461,13 +503,7 @@ export function modExpJob(mod: Uint8Array, base: Uint8Array, e: number): Job<Uin
           else if (op === OP_MUL) loadY(c, SM as Int32Array);
           else if (op === OP_LAST) loadY(c, S as Int32Array);
         }
-        if (part < parts) {
-          const a = part * cols;
-          montLo(c, a, a + cols < n ? a + cols : n);
-        } else {
-          const a = n + (part - parts) * cols;
-          montHi(c, a, a + cols < 2 * n - 1 ? a + cols : 2 * n - 1);
-        }
+        montChunk(c, part);
         if (++part < 2 * parts) return false;
         part = 0;
         if (op === OP_TOMONT && inner > 0) SM = readX(c);

@@ -64,7 +64,7 @@ function thenJob<T>(job: Job<Uint8Array>, f: (em: Uint8Array) => T): Job<T> {
 }
 
 /** DER DigestInfo prefix for the hash (AlgorithmIdentifier with NULL parameters, RFC 8017 §9.2 note 1). */
-function digestInfoPrefix(hash: HashAlg): Uint8Array {
+export function digestInfoPrefix(hash: HashAlg): Uint8Array {
   const id = hash.name === "SHA-256" ? 1 : hash.name === "SHA-384" ? 2 : hash.name === "SHA-512" ? 3 : 0;
   if (id === 0) throw new EtError("CRYPTO_UNSUPPORTED", "no PKCS#1 DigestInfo for " + hash.name);
   const L = hash.outputLen;
@@ -92,7 +92,7 @@ export function rsaVerifyPkcs1Job(modulus: Uint8Array, exponent: Uint8Array, has
 }
 
 /** MGF1 (RFC 8017 §B.2.1) with `hash`: `len` bytes of mask from `seed`. */
-function mgf1(hash: HashAlg, seed: Uint8Array, len: number): Uint8Array {
+export function mgf1(hash: HashAlg, seed: Uint8Array, len: number): Uint8Array {
   const out = new Uint8Array(len);
   const buf = new Uint8Array(seed.length + 4);
   buf.set(seed);

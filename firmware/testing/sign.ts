@@ -2,9 +2,10 @@
 import { SHA256, SHA384, SHA512 } from "../crypto/sha2";
 import { P256, P384 } from "../crypto/ecurve";
 import { EcdsaSignJob, Rfc6979, ecdsaDer } from "../crypto/ecdsa-sign";
-import { rsaSignJob } from "../crypto/rsa-sign";
+import { rsaSignJob, RsaSignJob, CrtJob } from "../crypto/rsa-sign";
+import { ModPowJob } from "../crypto/modpow";
 import { ed25519PublicKey, ed25519SignJob } from "../crypto/ed25519-sign";
-import { mulBytes } from "../crypto/bignum";
+import { mulBytes, montCtx, limbsFromBytes, limbsToBytes, longDivStart, longDivStep, longDivResult } from "../crypto/bignum";
 import { parsePrivateKey, keyMatchesSpki } from "../identity/key";
 import { signatureSchemes, signJob } from "../identity/sign";
 import { runSync, runSliced } from "../util/job";
@@ -19,6 +20,15 @@ export const sign = {
   Rfc6979: Rfc6979,
   ecdsaDer: ecdsaDer,
   rsaSignJob: rsaSignJob,
+  RsaSignJob: RsaSignJob,
+  CrtJob: CrtJob,
+  ModPowJob: ModPowJob,
+  montCtx: montCtx,
+  limbsFromBytes: limbsFromBytes,
+  limbsToBytes: limbsToBytes,
+  longDivStart: longDivStart,
+  longDivStep: longDivStep,
+  longDivResult: longDivResult,
   ed25519PublicKey: ed25519PublicKey,
   ed25519SignJob: ed25519SignJob,
   mulBytes: mulBytes,

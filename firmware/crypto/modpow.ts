@@ -1,0 +1,168 @@
+// base^exp mod N for a secret exponent of any length (RSA CRT halves, Fermat inverses), on the
+// Montgomery products of bignum.ts, in slices: each step is at most one product (up to
+// 128 columns of it; a whole product for moduli up to 1408 bits), one long-division slice, or
+// a table load.
+//
+// Left-to-right sliding windows of WINDOW bits over a table of the odd powers base^1..base^31
+// (16 entries of n limbs): for a 1024-bit exponent ~1024 squarings and ~170 multiplications.
+// The sequence of squarings and multiplications follows the exponent's bits, and the table is
+// indexed by them: like the rest of this interpreter's arithmetic it is not constant-time. RSA
+// signing blinds the base (rsa-sign.ts), so these timings do not depend on the message.
+
+import { EtError } from "../errors";
+import type { Job } from "../util/job";
+import {
+  bitLength, loadX, loadY, longDivResult, longDivStart, longDivStep, montChunk, montParts, readX, reduce,
+} from "./bignum";
+import type { LongDiv, MontCtx } from "./bignum";
+
+/** Bits per window: 16 odd powers. */
+const WINDOW = 5;
+
+// Operation codes (an op is a code plus an index).
+const SQR = 0; // x = x^2
+const MUL = 1000; // x = x·T[j]
+const START = 2000; // x = T[j] (no product)
+const TOMONT = 3000; // T[0] = base·R^2·R^-1
+const B2 = 3001; // b2 = T[0]^2
+const TAB = 3100; // T[j] = T[j-1]·b2
+const LEAVE = 4000; // x = x·1 (out of the Montgomery form)
+const R2SQR = 5000; // a squaring of the R^2 chain; the third one leaves R^2
+
+/** The op list for an exponent (big-endian bytes, not zero). */
+function program(exp: Uint8Array, haveR2: boolean): Int16Array {
+  const bits = bitLength(exp), ops = new Int16Array(2 * bits + 24);
+  let no = 0, i = bits - 1, l: number, v: number, j: number, first = true;
+  const bit = function (k: number): number {
+    return (exp[exp.length - 1 - (k >> 3)] >> (k & 7)) & 1;
+  };
+  if (!haveR2) for (j = 0; j < 3; j++) ops[no++] = R2SQR;
+  ops[no++] = TOMONT;
+  ops[no++] = B2;
+  for (j = 1; j < 1 << (WINDOW - 1); j++) ops[no++] = TAB + j;
+  while (i >= 0) {
+    if (!bit(i)) {
+      ops[no++] = SQR;
+      i--;
+      continue;
+    }
+    l = i - WINDOW + 1 > 0 ? i - WINDOW + 1 : 0;
+    while (!bit(l)) l++;
+    v = 0;
+    for (j = i; j >= l; j--) v = 2 * v + bit(j);
+    if (first) ops[no++] = START + (v >> 1);
+    else {
+      for (j = i; j >= l; j--) ops[no++] = SQR;
+      ops[no++] = MUL + (v >> 1);
+    }
+    first = false;
+    i = l - 1;
+  }
+  ops[no++] = LEAVE;
+  return ops.subarray(0, no);
+}
+
+/**
+ * base^exp mod N as a Job: C = montCtx(N); base as n limbs below N; exp big-endian, not zero;
+ * r2 = R^2 mod N from an earlier job on the same C (r2() gives it afterwards), or null to compute
+ * it here. The result is n limbs in [0, N).
+ */
+export class ModPowJob implements Job<Int32Array> {
+  C: MontCtx;
+  base: Int32Array;
+  ops: Int16Array;
+  pc: number;
+  part: number;
+  parts: number;
+  div: LongDiv | null;
+  R2: Int32Array | null;
+  T: Int32Array[];
+  b2: Int32Array | null;
+  out: Int32Array | null;
+  constructor(C: MontCtx, base: Int32Array, exp: Uint8Array, r2: Int32Array | null) {
+    if (bitLength(exp) === 0) throw new EtError("CRYPTO_RANGE", "exponent is zero");
+    this.C = C;
+    this.base = base;
+    this.ops = program(exp, r2 !== null);
+    this.pc = 0;
+    this.part = 0;
+    this.parts = montParts(C);
+    this.R2 = r2;
+    this.div = r2 ? null : longDivStart(C, null, C.n + (C.n >> 3) + 1); // 2^(22(n + n/8)) mod N
+    this.T = [];
+    this.b2 = null;
+    this.out = null;
+  }
+  /** Loads the product's operands (at its first chunk). False for ops without a product. */
+  load(op: number): boolean {
+    const C = this.C;
+    if (op >= START && op < TOMONT) {
+      const t = this.T[op - START];
+      loadX(C, t);
+      loadY(C, t);
+      return false;
+    }
+    if (op >= MUL && op < START) loadY(C, this.T[op - MUL]);
+    else if (op === TOMONT) {
+      loadX(C, this.base);
+      loadY(C, this.R2 as Int32Array);
+    } else if (op > TAB && op < LEAVE) {
+      loadX(C, this.T[op - TAB - 1]);
+      loadY(C, this.b2 as Int32Array);
+    } else if (op === LEAVE) {
+      const one = new Int32Array(C.n);
+      one[0] = 1;
+      loadY(C, one);
+    }
+    return true;
+  }
+  /** After the product of `op`: keep what the op makes. */
+  keep(op: number): void {
+    const C = this.C;
+    if (op === TOMONT || (op > TAB && op < LEAVE)) this.T.push(readX(C));
+    else if (op === B2) this.b2 = readX(C);
+    else if (op === R2SQR && this.pc === 2) this.R2 = readX(C);
+    else if (op === LEAVE) {
+      const r = readX(C);
+      reduce(C, r, 0);
+      this.out = r;
+    }
+  }
+  step(): boolean {
+    const C = this.C;
+    if (this.out) return true;
+    if (this.div) {
+      if (longDivStep(C, this.div)) {
+        const r = longDivResult(C, this.div);
+        loadX(C, r);
+        loadY(C, r);
+        this.div = null;
+      }
+      return false;
+    }
+    const op = this.ops[this.pc];
+    if (this.part === 0 && !this.load(op)) {
+      this.pc++;
+      return false;
+    }
+    // up to a whole product per step while it is at most 2 chunks (n <= 128 limbs)
+    do montChunk(C, this.part++); while (this.parts === 1 && this.part < 2);
+    if (this.part < 2 * this.parts) return false;
+    this.part = 0;
+    this.keep(op);
+    this.pc++;
+    if (this.out) {
+      this.T = [];
+      return true;
+    }
+    return false;
+  }
+  /** R^2 mod N (< 2N), for further jobs on the same modulus. */
+  r2(): Int32Array {
+    return this.R2 as Int32Array;
+  }
+  result(): Int32Array {
+    if (!this.out) throw new EtError("JOB_NOT_DONE", "modular power read before the job finished");
+    return this.out;
+  }
+}

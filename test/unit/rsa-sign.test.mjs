@@ -1,0 +1,88 @@
+// RSA signing (firmware/crypto/rsa-sign.ts, modpow.ts): the big-exponent modular power and the
+// long division against BigInt, PKCS#1 v1.5 signatures byte-equal to Node's crypto.sign, PSS
+// signatures verified by Node, the blinding pair across signatures, and a forced CRT fault.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import crypto from "node:crypto";
+import { loadFirmware } from "../helpers/firmware.mjs";
+
+const { T } = await loadFirmware();
+const S = T.sign;
+const u8 = (b) => new Uint8Array(b);
+const rnd = (n) => u8(crypto.randomBytes(n));
+const big = (b) => BigInt("0x" + (Buffer.from(b).toString("hex") || "0"));
+const bytesOf = (x, len) => u8(Buffer.from(x.toString(16).padStart(2 * len, "0"), "hex"));
+const powm = (b, e, m) => { let r = 1n; b %= m; while (e) { if (e & 1n) r = r * b % m; b = b * b % m; e >>= 1n; } return r; };
+const bitsOf = (x) => x.toString(2).length;
+
+test("ModPowJob and the long division agree with BigInt (512..2048-bit odd moduli, random exponents)", () => {
+  for (const bits of [512, 700, 1024, 1536, 2048]) {
+    for (let i = 0; i < 2; i++) {
+      let N = big(rnd(bits / 8 | 0)) | (1n << BigInt(bits - 1)) | 1n;
+      N &= (1n << BigInt(bits)) - 1n;
+      const len = Math.ceil(bitsOf(N) / 8), C = S.montCtx(bytesOf(N, len));
+      const x = big(rnd(2 * len)), xl = S.limbsFromBytes(bytesOf(x, 2 * len), Math.ceil(16 * len / 22) + 1);
+      const d = S.longDivStart(C, xl, xl.length);
+      while (!S.longDivStep(C, d)) { /* */ }
+      assert.equal(big(S.limbsToBytes(S.longDivResult(C, d), len)), x % N, "x mod N");
+      const base = big(rnd(len)) % N, e = big(rnd(i === 0 ? 1 : len)) | 1n;
+      const job = new S.ModPowJob(C, S.limbsFromBytes(bytesOf(base, len), C.n), bytesOf(e, len), null);
+      const r = S.runSync(job);
+      assert.equal(big(S.limbsToBytes(r, len)), powm(base, e, N), `${bits} bits`);
+      // again with the R^2 of the first job, and an even exponent
+      const r2 = S.runSync(new S.ModPowJob(C, S.limbsFromBytes(bytesOf(base, len), C.n), bytesOf(e + 1n, len), job.r2()));
+      assert.equal(big(S.limbsToBytes(r2, len)), powm(base, e + 1n, N));
+    }
+  }
+});
+
+const HASHES = [["sha256", 0x0401, 0x0804, 32], ["sha384", 0x0501, 0x0805, 48], ["sha512", 0x0601, 0x0806, 64]];
+
+// 1033 bits: emBits = 1032, so the PSS encoding is one byte shorter than the modulus.
+const SIZES = [[2048, [0, 1, 2]], [3072, [0, 2]], [4096, [2]], [1033, [0, 1]]];
+
+for (const [bits, hashes] of SIZES) {
+  test(`RSA-${bits}: PKCS#1 v1.5 byte-equal to Node's crypto.sign, PSS verified by Node, several signatures per key`, () => {
+    const kp = crypto.generateKeyPairSync("rsa", { modulusLength: bits });
+    const key = S.parsePrivateKey(kp.privateKey.export({ type: "pkcs1", format: "pem" }));
+    assert.equal(key.bits, bits);
+    assert.deepEqual(Array.from(S.signatureSchemes(key)), [0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601]);
+    for (const [h, pkcs1, pss, hl] of hashes.map((i) => HASHES[i])) {
+      const msg = rnd(50 + hl);
+      const a = S.runSync(S.signJob(key, pkcs1, msg, rnd));
+      assert.deepEqual(Buffer.from(a), crypto.sign(h, msg, kp.privateKey), `PKCS#1 ${h}`);
+      const b = S.runSync(S.signJob(key, pss, msg, rnd));
+      assert.equal(b.length, Math.ceil(bits / 8));
+      const opts = { key: kp.publicKey, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: hl };
+      assert.ok(crypto.verify(h, msg, opts, Buffer.from(b)), `PSS ${h}`);
+      assert.ok(!crypto.verify(h, rnd(10), opts, Buffer.from(b)));
+    }
+    assert.ok(key.blind, "the blinding pair is kept on the key");
+  });
+}
+
+test("a CRT fault (one half altered) is caught: CRYPTO_SIGN_FAULT, no signature; the next signature is good", () => {
+  const kp = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const key = S.parsePrivateKey(kp.privateKey.export({ type: "pkcs8", format: "pem" }));
+  const msg = rnd(40);
+  for (const half of ["s1", "s2"]) {
+    const job = S.signJob(key, 0x0401, msg, rnd);
+    let faulted = false, err = null;
+    try {
+      while (!job.step()) {
+        const c = job.crt;
+        if (!faulted && c && c.ph === 4 && c.s1 && c.s2) {
+          c[half][3] ^= 1; // a flipped bit in one CRT half, as a glitch would
+          faulted = true;
+        }
+      }
+    } catch (e) {
+      err = e;
+    }
+    assert.ok(faulted, "the fault was injected");
+    assert.equal(err && err.code, "CRYPTO_SIGN_FAULT", "fault detected");
+    assert.throws(() => job.result(), (e) => e.code === "JOB_NOT_DONE");
+  }
+  const good = S.runSync(S.signJob(key, 0x0401, msg, rnd));
+  assert.deepEqual(Buffer.from(good), crypto.sign("sha256", msg, kp.privateKey));
+});
