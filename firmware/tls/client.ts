@@ -51,7 +51,9 @@ export class TlsClient {
       c.onError = function (e: EtError) { self.onError(e); };
       c.onProgress = function (step: string) { self.onProgress(step); };
     };
-    const s12 = v.tls12 ? v.session12 : null;
+    // A session is offered only to the name it was verified for (the cache is keyed by name as
+    // well; client13 checks a ticket's host the same way): resuming skips the certificate.
+    const s12 = v.tls12 && v.session12 && v.session12.host === o.host ? v.session12 : null;
     this.offered12 = !!s12;
     const opts: ClientOptions = {
       host: o.host, random: o.random, verifyChain: o.verifyChain, alpn: o.alpn, groups: o.groups, suites: o.suites,

@@ -104,6 +104,15 @@ export async function scriptedServer12(opts) {
     ctx.th = th;
     /** The server Finished message over the transcript so far (not added to it). */
     ctx.finished = () => handshake(20, prf(ctx.master, "server finished", th(), 12));
+    /** A ServerKeyExchange (X25519, signed with ecdsa_secp256r1_sha256) with fields to change:
+     *  curveType, group, scheme, sig (the signature bytes to send instead). */
+    ctx.ske = (o) => {
+      const kp = crypto.generateKeyPairSync("x25519");
+      ctx.ecdh = kp.privateKey;
+      const params = Buffer.concat([u8(o.curveType ?? 3), u16(o.group ?? 0x1d), vec(1, kp.publicKey.export({ type: "spki", format: "der" }).subarray(12))]);
+      const sig = o.sig || crypto.sign("sha256", Buffer.concat([ctx.clientRandom, ctx.serverRandom, params]), key);
+      return handshake(12, Buffer.concat([params, u16(o.scheme ?? 0x0403), vec(2, sig)]));
+    };
     /** A protected record under the server's write keys (set by the "CCS" step). */
     ctx.seal = (type, data) => seal12(ctx.sKeys, type, data);
     let readKeys = null, writeKeys = null;
@@ -141,11 +150,7 @@ export async function scriptedServer12(opts) {
       } else if (name === "Cert-empty") {
         m = handshake(11, vec(3, Buffer.alloc(0)));
       } else if (name === "SKE") {
-        const kp = crypto.generateKeyPairSync("x25519");
-        ctx.ecdh = kp.privateKey;
-        const params = Buffer.concat([u8(3), u16(0x1d), vec(1, kp.publicKey.export({ type: "spki", format: "der" }).subarray(12))]);
-        const sig = crypto.sign("sha256", Buffer.concat([ctx.clientRandom, ctx.serverRandom, params]), key);
-        m = handshake(12, Buffer.concat([params, u16(0x0403), vec(2, sig)]));
+        m = ctx.ske({});
       } else if (name === "SHD") {
         m = handshake(14, Buffer.alloc(0));
       } else if (name === "HelloRequest") {
