@@ -229,7 +229,7 @@ function scGeL(r: Float64Array, ll: Float64Array): boolean {
  * from the two top limbs. L is just above 2^252, so q is the quotient give or take one: one
  * correction either way fixes it. Values: q < 2^25, q L_i < 2^49: exact in doubles. Not hot.
  */
-function scReduce(hh: Uint8Array): Uint8Array {
+export function scReduce(hh: Uint8Array): Uint8Array {
   const L = fromHex(L_HEX);
   const ll = new Float64Array(11), r = new Float64Array(12);
   let i = 0, j = 0, q = 0;

@@ -24,6 +24,7 @@ import { EtError } from "../errors";
 import type { Job } from "../util/job";
 import { runSync } from "../util/job";
 import { EdCtx, pt, ptDbl, ptAddTab, b64 } from "./ed25519";
+import type { Pt } from "./ed25519";
 import { type Fe, fe, feMul, feMulPM, feSqr, feA24, feAdd, feSub, feCarry, feFromBytes, feToBytes, FePow } from "./field25519";
 
 /** Ladder bits per Job step: ~1.3 ms each on the release interpreter (x86). */
@@ -164,36 +165,64 @@ export function combTable(): Uint8Array {
 export const X25519_COMB_COLS_PER_STEP = 2;
 
 /**
+ * [k]B for a 32-byte little-endian k (bits 0..255) on the Ed25519 curve with a 4-tooth comb
+ * (teeth 64 bits apart, the 15 sums of teeth precomputed: combTable): 63 doublings and at most
+ * 64 additions of table points, X25519_COMB_COLS_PER_STEP columns per run(). Shared by X25519's
+ * public key and Ed25519 signing. The result P is in extended coordinates (T not kept).
+ */
+export class EdCombMul {
+  k: Uint8Array;
+  x: EdCtx;
+  P: Pt;
+  tab: Uint8Array;
+  q: Fe[];
+  col: number;
+  started: boolean;
+  constructor(k: Uint8Array) {
+    this.k = k;
+    this.x = new EdCtx();
+    this.P = pt();
+    this.tab = combTable();
+    this.q = [fe(), fe(), fe()];
+    this.col = 63;
+    this.started = false;
+  }
+  bit(i: number): number {
+    return (this.k[i >> 3] >> (i & 7)) & 1;
+  }
+  /** A few columns; true when P = [k]B. */
+  run(): boolean {
+    const x = this.x, P = this.P;
+    let n = X25519_COMB_COLS_PER_STEP, d = 0, col = this.col;
+    while (n-- > 0 && col >= 0) {
+      d = this.bit(col) | (this.bit(col + 64) << 1) | (this.bit(col + 128) << 2) | (this.bit(col + 192) << 3);
+      if (this.started) ptDbl(x, P, P, d !== 0);
+      if (d !== 0) {
+        ptAddTab(x, P, P, this.tab, d - 1, this.q, false, false);
+        this.started = true;
+      }
+      col--;
+    }
+    this.col = col;
+    return col < 0;
+  }
+}
+
+/**
  * X25519(scalar, 9), the public key, as a Job. Not the ladder: [k]B on the birationally
- * equivalent Edwards curve with a 4-tooth comb (teeth 64 bits apart, the 15 sums of teeth
- * precomputed: combTable), i.e. 63 doublings and at most 64 additions of table points, then
- * u = (1 + y) / (1 - y) = (Z + Y) / (Z - Y) (RFC 7748 §4.1). About half the work of the
- * ladder. The clamped scalar is used as is (bits 0..254; clamping makes bit 255 zero).
+ * equivalent Edwards curve by the comb (EdCombMul), then u = (1 + y) / (1 - y) = (Z + Y) / (Z - Y)
+ * (RFC 7748 §4.1). About half the work of the ladder. The clamped scalar is used as is (bits
+ * 0..254; clamping makes bit 255 zero).
  */
 export function x25519BaseJob(scalar: Uint8Array): Job<Uint8Array> {
-  const k = clampScalar(scalar);
-  const x = new EdCtx(), P = pt(), tab = combTable(), q = [fe(), fe(), fe()];
+  const comb = new EdCombMul(clampScalar(scalar)), P = comb.P;
   const zi = fe(), num = fe(), den = fe();
-  let col = 63, started = false, inv: FePow | null = null, res: Uint8Array | null = null;
-
-  function bitAt(i: number): number {
-    return (k[i >> 3] >> (i & 7)) & 1;
-  }
-
+  let combing = true, inv: FePow | null = null, res: Uint8Array | null = null;
   return {
     step: function (): boolean {
       if (res) return true;
-      let n = X25519_COMB_COLS_PER_STEP, d = 0;
-      if (col >= 0) {
-        while (n-- > 0 && col >= 0) {
-          d = bitAt(col) | (bitAt(col + 64) << 1) | (bitAt(col + 128) << 2) | (bitAt(col + 192) << 3);
-          if (started) ptDbl(x, P, P, d !== 0);
-          if (d !== 0) {
-            ptAddTab(x, P, P, tab, d - 1, q, false, false);
-            started = true;
-          }
-          col--;
-        }
+      if (combing) {
+        if (comb.run()) combing = false;
         return false;
       }
       if (!inv) {

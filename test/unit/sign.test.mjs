@@ -4,6 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
+import { execFileSync } from "node:child_process";
 import { loadFirmware } from "../helpers/firmware.mjs";
 
 const { T } = await loadFirmware();
@@ -146,4 +147,38 @@ test("signJob runs sliced (runSliced) and gives a signature Node verifies", asyn
   const msg = ascii("sliced");
   const sig = await new Promise((res, rej) => S.runSliced(S.signJob(key, 0x0403, msg, rnd), (err, v) => (err ? rej(err) : res(v))));
   assert.ok(crypto.verify("sha256", msg, kp.publicKey, Buffer.from(sig)));
+});
+
+test("Ed25519: keys from Node and openssl (PKCS#8 PEM/DER), public key derived from the seed, signatures byte-equal to Node's", () => {
+  for (let i = 0; i < 4; i++) {
+    const kp = crypto.generateKeyPairSync("ed25519");
+    const input = i % 2 ? u8(kp.privateKey.export({ type: "pkcs8", format: "der" })) : kp.privateKey.export({ type: "pkcs8", format: "pem" });
+    const key = S.parsePrivateKey(input);
+    assert.equal(key.kind, 3);
+    assert.deepEqual(Buffer.from(key.spki.der), kp.publicKey.export({ type: "spki", format: "der" }), "derived public key");
+    assert.deepEqual(Array.from(S.signatureSchemes(key)), [0x0807]);
+    for (const msg of [u8(0), rnd(1), rnd(300)]) {
+      const sig = S.runSync(S.signJob(key, 0x0807, msg, rnd));
+      assert.deepEqual(Buffer.from(sig), crypto.sign(null, msg, kp.privateKey), "same bytes as Node (deterministic)");
+      assert.ok(crypto.verify(null, msg, kp.publicKey, Buffer.from(sig)));
+    }
+  }
+  const pem = execFileSync("openssl", ["genpkey", "-algorithm", "ed25519"]).toString();
+  const spki = execFileSync("openssl", ["pkey", "-pubout", "-outform", "DER"], { input: pem });
+  const key = S.parsePrivateKey(pem), msg = ascii("openssl");
+  assert.deepEqual(Buffer.from(key.spki.der), spki);
+  assert.ok(crypto.verify(null, msg, crypto.createPublicKey({ key: spki, format: "der", type: "spki" }), Buffer.from(S.runSync(S.signJob(key, 0x0807, msg, rnd)))));
+});
+
+test("Ed25519: RFC 8032 §7.1 TEST 1 and TEST 3", () => {
+  const cases = [
+    ["9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60", "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "",
+      "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"],
+    ["c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7", "fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025", "af82",
+      "6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc027beceea1ec40a"],
+  ];
+  for (const [seed, pub, msg, sig] of cases) {
+    assert.equal(Buffer.from(S.ed25519PublicKey(hex(seed))).toString("hex"), pub);
+    assert.equal(Buffer.from(S.runSync(S.ed25519SignJob(hex(seed), hex(pub), hex(msg)))).toString("hex"), sig);
+  }
 });
