@@ -10,7 +10,7 @@ export function planted(kind) {
     arbitrary() { return fc.uint8Array({ minLength: 1, maxLength: 4 }); },
     run(ctx, input) {
       if (kind === "uncoded") return null.x;
-      if (kind === "slow") { const end = Date.now() + 400; while (Date.now() < end); return; }
+      if (kind === "slow") { const c0 = process.cpuUsage(); for (;;) { const c = process.cpuUsage(c0); if (c.user + c.system > 400000) return; } }
       if (kind === "hang") for (;;);
       if (kind === "memory") { const keep = []; for (;;) keep.push(new Array(1e6).fill(input[0])); }
       throw { code: "PLANTED", message: "a coded error" };

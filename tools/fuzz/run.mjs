@@ -3,7 +3,7 @@
 // regression inputs (test/fuzz/corpus/<target>/*.bin). Each target runs in a worker thread with
 // a heap limit; an input that runs longer than --time-limit ms, hangs, exhausts memory or throws
 // anything but the library's coded errors is a crash, saved under --out (default fuzz-out/).
-// Ends with one JSON line: {"targets":[{"name","runs","crashes","seconds"}]}; exit 1 on a crash.
+// Time limits count CPU time (a run at nice 19 waits for the CPU). Ends with one JSON line: {"targets":[{"name","runs","crashes","seconds"}]}; exit 1 on a crash.
 //   --seconds S (stop each target after S seconds even if fewer than N inputs ran; the JSON says
 //   how many did), --seed S (default: from the time), --time-limit MS (5000), --memory MB (512),
 //   --max-crashes K (10 per target), --regression-only (corpus inputs only), --list,
@@ -61,12 +61,12 @@ async function runTarget(o, name, log) {
     });
     const lastInput = () => { const n = new DataView(shared, 8).getUint32(0); return Buffer.from(current.slice(4, 4 + n)); };
     const outcome = await new Promise((resolve) => {
-      let last = -1, still = 0, started = false;
+      // A hang: the process spent twice the time limit of CPU (the worker's, mostly) on one input.
+      let last = -1, cpuAt = process.cpuUsage();
       const watch = setInterval(() => {
         const now = Atomics.load(beat, 0);
-        if (now === last && started) still += 1000; else still = 0;
-        if (now > 0) started = true;
-        last = now;
+        if (now !== last || now === 0) { last = now; cpuAt = process.cpuUsage(); }
+        const c = process.cpuUsage(cpuAt), still = (c.user + c.system) / 1000;
         if (still >= o.timeLimit * 2 + 1000) { clearInterval(watch); w.terminate(); resolve({ hang: true, runs: Atomics.load(beat, 1) }); }
       }, 1000);
       w.on("message", (m) => {
@@ -89,7 +89,7 @@ async function runTarget(o, name, log) {
     // A target that dies before its first input is broken, not fuzzed: no crash inputs to save.
     if (outcome.error && Atomics.load(beat, 0) === 0) throw new Error(`${name}: the target failed to start: ${outcome.error.stack || outcome.error}`);
     crashes++;
-    const why = outcome.hang ? `no progress for ${o.timeLimit * 2 + 1000} ms (hang)` : `worker died: ${outcome.error.code || ""} ${outcome.error.message}`;
+    const why = outcome.hang ? `no progress in ${o.timeLimit * 2 + 1000} ms of CPU (hang)` : `worker died: ${outcome.error.code || ""} ${outcome.error.message}`;
     messages.push(why);
     const file = saveCrash(o, name, lastInput(), why);
     log(`${name}: CRASH: ${why}\n  input: ${file}`);

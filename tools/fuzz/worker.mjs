@@ -25,10 +25,11 @@ function check(input) {
   new DataView(current.buffer, current.byteOffset).setUint32(0, n);
   current.set(input.subarray(0, n), 4);
   Atomics.add(beat, 0, 1);
-  const t0 = performance.now();
+  // CPU time, not wall time: a long run at nice 19 on a busy machine waits for the CPU a lot.
+  const c0 = process.cpuUsage();
   try { target.run(ctx, input); } catch (e) { mustBeCoded(e, name); }
-  const ms = performance.now() - t0;
-  if (ms > timeLimitMs) throw new Violation(`${name}: input took ${ms.toFixed(0)} ms (limit ${timeLimitMs})`);
+  const c = process.cpuUsage(c0), ms = (c.user + c.system) / 1000;
+  if (ms > timeLimitMs) throw new Violation(`${name}: input took ${ms.toFixed(0)} ms of CPU (limit ${timeLimitMs})`);
   return true;
 }
 
