@@ -117,10 +117,13 @@ export function generate(o: GenerateOptions, cb: (err: EtError | null, r?: Gener
     runSliced(job, function (err2: any, sig?: Uint8Array) {
       if (err2) { der.fill(0); cb(err2); return; }
       const S = require("Storage");
+      // E.toString of a whole Uint8Array returns a string sharing its memory on the interpreter
+      // (measured: filling the array afterwards zeroes the string), so der is wiped only after
+      // the write and its check.
       const bin = toBinary(der);
-      der.fill(0);
       let ok = false;
       try { ok = S.write(name, bin) !== false && "" + S.read(name) === bin; } catch (e) { ok = false; }
+      der.fill(0);
       if (!ok) {
         try { S.erase(name); } catch (e) { /* nothing written */ }
         cb(new EtError("IDENTITY_STORAGE_FULL", "the private key could not be written to Storage as " + name + " (full? try require(\"Storage\").compact())", { name: name }));
