@@ -178,6 +178,8 @@ export class Client13 extends Engine {
   }
 
   protected onRecord(type: number, data: Uint8Array): void {
+    // No other record between the pieces of a handshake message (§5.1).
+    if (type !== C.CT_HANDSHAKE && this.hs.pending()) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "record of type " + type + " inside a handshake message");
     if (type === C.CT_HANDSHAKE) {
       if (!this.state) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "handshake record before the ClientHello was sent");
       this.hs.push(data);

@@ -3,9 +3,9 @@ import { Reader, Writer } from "./codec";
 import { ascii, toHex } from "../util/bytes";
 import {
   EXT_ALPN, EXT_COOKIE, EXT_KEY_SHARE, EXT_MAX_FRAGMENT_LENGTH, EXT_PRE_SHARED_KEY, EXT_PSK_KEY_EXCHANGE_MODES, EXT_RECORD_SIZE_LIMIT,
-  EXT_SERVER_NAME, EXT_SIGNATURE_ALGORITHMS, EXT_SUPPORTED_GROUPS, EXT_SUPPORTED_VERSIONS, HRR_RANDOM, HT_CLIENT_HELLO,
+  EXT_SERVER_NAME, EXT_SIGNATURE_ALGORITHMS, EXT_SUPPORTED_GROUPS, EXT_SUPPORTED_VERSIONS, HRR_RANDOM, HT_CLIENT_HELLO, TLS12, TLS13,
 } from "./constants";
-import { tlsFail, A_DECODE_ERROR, A_ILLEGAL_PARAMETER, A_UNEXPECTED_MESSAGE, A_UNSUPPORTED_EXTENSION } from "./alerts";
+import { tlsFail, A_DECODE_ERROR, A_ILLEGAL_PARAMETER, A_PROTOCOL_VERSION, A_UNEXPECTED_MESSAGE, A_UNSUPPORTED_EXTENSION } from "./alerts";
 
 export interface HandshakeMessage {
   type: number;
@@ -169,5 +169,8 @@ export function parseServerHello(body: Uint8Array, allowed: number[] | null): Se
     if (sv.length !== 2) tlsFail(A_DECODE_ERROR, "TLS_DECODE", "supported_versions in ServerHello");
     version = (sv[0] << 8) | sv[1];
   }
+  // TLS 1.3 is chosen through supported_versions only, and that names nothing else (§4.2.1):
+  // another version there is illegal_parameter, 0x0304 in legacy_version alone protocol_version.
+  if (sv ? version !== TLS13 : version > TLS12) tlsFail(sv ? A_ILLEGAL_PARAMETER : A_PROTOCOL_VERSION, "TLS_VERSION", "ServerHello version 0x" + version.toString(16));
   return { random: random, sessionId: sessionId, suite: suite, ext: ext, retry: toHex(random) === HRR_RANDOM, version: version };
 }

@@ -142,6 +142,8 @@ export class RecordLayer {
       if (end - 1 > this.maxIn) tlsFail(A_RECORD_OVERFLOW, "TLS_RECORD_OVERFLOW", "plaintext of " + (end - 1) + " bytes over the limit of " + this.maxIn);
       type = inner[end - 1];
       inner = inner.subarray(0, end - 1);
+      // change_cipher_spec is never protected (§5).
+      if (type === CT_CHANGE_CIPHER_SPEC) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_CCS", "protected change_cipher_spec");
     }
     // Only application data may be empty (RFC 5246 §6.2.1; RFC 8446 §5.4: unexpected_message).
     if (!inner.length && type !== CT_APPLICATION_DATA) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_EMPTY_RECORD", "empty protected record of type " + type);

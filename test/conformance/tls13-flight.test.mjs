@@ -1,0 +1,123 @@
+// A TLS 1.3 server whose encrypted flight (EncryptedExtensions, Certificate, CertificateVerify,
+// Finished; RFC 8446 §4.3-4.4) or its framing into records (§5.1) is wrong. After the ServerHello
+// the client writes with its handshake key, so every alert here must arrive encrypted.
+// Framing that RFC 8446 allows (a message split over records, several messages in one record)
+// must work.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { talk, assertRefused, chain } from "../helpers/tls13-peer.mjs";
+import { extension, handshake, seal, u16, u8, vec } from "../helpers/tls13-script.mjs";
+
+const T = { timeout: 60000 };
+const EMPTY_EXTS = vec(2, Buffer.alloc(0));
+/** The Certificate message with `context` and the chain's certificates. */
+function certificate(context, ders) {
+  return handshake(11, Buffer.concat([vec(1, context), vec(3, Buffer.concat(ders.map((d) => Buffer.concat([vec(3, d), u16(0)]))))]));
+}
+const CHAIN = [chain.leaf.der, chain.inter.der];
+
+// ---- framing ---------------------------------------------------------------------------------
+
+test("works: every handshake message split over records of 7 bytes (ServerHello included)", T, async () => {
+  const { r, out } = await talk({ fragment: 7 }, { send: "ping" });
+  assert.equal(r.connected, true, r.message);
+  assert.equal(out.finished, true);
+  assert.deepEqual(out.appData.map(String), ["ping"]);
+});
+
+test("works: the whole encrypted flight (EE, Certificate, CertificateVerify, Finished) in one record", T, async () => {
+  const { r, out } = await talk({ coalesce: true }, { send: "ping" });
+  assert.equal(r.connected, true, r.message);
+  assert.deepEqual(out.appData.map(String), ["ping"]);
+});
+
+test("ServerHello and the start of another message in one record (spans the key change) -> TLS_UNEXPECTED_MESSAGE, 10", T, async () => {
+  // The ServerHello's record carries 4 more bytes: a handshake header whose body would come
+  // encrypted. The client fails when it installs the handshake keys, before it has any to write
+  // with: the alert goes in plaintext.
+  const res = await talk({ shRecordExtra: handshake(8, Buffer.alloc(2)).subarray(0, 4) });
+  assertRefused(res, "TLS_UNEXPECTED_MESSAGE", 10, false);
+});
+
+test("Finished and the start of a NewSessionTicket in one record (spans the key change) -> TLS_UNEXPECTED_MESSAGE, 10", T, async () => {
+  assertRefused(await talk({
+    flight: ["EE", "Cert", "CV", (ctx) => {
+      const fin = ctx.build("Fin");
+      return seal(ctx.keys.sHs, 22, Buffer.concat([fin, handshake(4, Buffer.alloc(20)).subarray(0, 6)]));
+    }],
+  }), "TLS_UNEXPECTED_MESSAGE", 10, true);
+});
+
+test("an alert record in the middle of a handshake message (Certificate split) -> TLS_UNEXPECTED_MESSAGE, 10", T, async () => {
+  const res = await talk({
+    flight: ["EE", (ctx) => {
+      const m = ctx.build("Cert");
+      return Buffer.concat([seal(ctx.keys.sHs, 22, m.subarray(0, 100)), seal(ctx.keys.sHs, 21, Buffer.from([1, 90])), seal(ctx.keys.sHs, 22, m.subarray(100))]);
+    }, "CV", "Fin"],
+  });
+  assertRefused(res, "TLS_UNEXPECTED_MESSAGE", 10, true);
+});
+
+test("a zero-length handshake record (encrypted) -> TLS_EMPTY_RECORD, unexpected_message (10)", T, async () => {
+  assertRefused(await talk({ flight: ["EE", (ctx) => seal(ctx.keys.sHs, 22, Buffer.alloc(0)), "Cert", "CV", "Fin"] }), "TLS_EMPTY_RECORD", 10, true);
+});
+
+test("a zero-length alert record (encrypted) -> TLS_EMPTY_RECORD, unexpected_message (10)", T, async () => {
+  assertRefused(await talk({ flight: ["EE", (ctx) => seal(ctx.keys.sHs, 21, Buffer.alloc(0)), "Cert", "CV", "Fin"] }), "TLS_EMPTY_RECORD", 10, true);
+});
+
+test("a zero-length handshake record in plaintext before the ServerHello -> TLS_EMPTY_RECORD, 10", T, async () => {
+  assertRefused(await talk({ beforeServerHello: Buffer.from([22, 3, 3, 0, 0]) }), "TLS_EMPTY_RECORD", 10, false);
+});
+
+// ---- EncryptedExtensions ---------------------------------------------------------------------
+
+test("EncryptedExtensions with an extension twice (ALPN) -> TLS_DUPLICATE_EXTENSION, 47", T, async () => {
+  const alpn = extension(16, vec(2, vec(1, Buffer.from("h2"))));
+  assertRefused(await talk({ ee: [alpn, alpn] }, { opts: { alpn: ["h2"] } }), "TLS_DUPLICATE_EXTENSION", 47, true);
+});
+
+test("EncryptedExtensions with a ServerHello-only extension (key_share) -> TLS_UNSUPPORTED_EXTENSION, 110", T, async () => {
+  assertRefused(await talk({ ee: [extension(51, Buffer.alloc(4))] }), "TLS_UNSUPPORTED_EXTENSION", 110, true);
+});
+
+test("EncryptedExtensions with a protocol not offered -> TLS_BAD_ALPN, 47", T, async () => {
+  assertRefused(await talk({ ee: [extension(16, vec(2, vec(1, Buffer.from("spdy/1"))))] }, { opts: { alpn: ["h2"] } }), "TLS_BAD_ALPN", 47, true);
+});
+
+test("EncryptedExtensions with a trailing byte -> TLS_DECODE, decode_error (50)", T, async () => {
+  assertRefused(await talk({ flight: [(ctx) => ctx.hs(handshake(8, Buffer.concat([EMPTY_EXTS, u8(0)]))), "Cert", "CV", "Fin"] }), "TLS_DECODE", 50, true);
+});
+
+// ---- Certificate, CertificateVerify, Finished -------------------------------------------------
+
+test("server Certificate with a non-empty certificate_request_context -> TLS_BAD_CERTIFICATE_CONTEXT, 47", T, async () => {
+  assertRefused(await talk({ flight: ["EE", (ctx) => ctx.hs(certificate(u8(1), CHAIN)), "CV", "Fin"] }), "TLS_BAD_CERTIFICATE_CONTEXT", 47, true);
+});
+
+test("empty Certificate -> TLS_NO_CERTIFICATE, decode_error (50, RFC 8446 §4.4.2.4)", T, async () => {
+  assertRefused(await talk({ flight: ["EE", (ctx) => ctx.hs(certificate(Buffer.alloc(0), [])), "CV", "Fin"] }), "TLS_NO_CERTIFICATE", 50, true);
+});
+
+test("Certificate with a trailing byte -> TLS_DECODE, 50", T, async () => {
+  const body = certificate(Buffer.alloc(0), CHAIN).subarray(4);
+  assertRefused(await talk({ flight: ["EE", (ctx) => ctx.hs(handshake(11, Buffer.concat([body, u8(0)]))), "CV", "Fin"] }), "TLS_DECODE", 50, true);
+});
+
+test("CertificateVerify with a signature scheme not offered (ecdsa_sha1) -> TLS_BAD_SIGNATURE_SCHEME, 47", T, async () => {
+  assertRefused(await talk({
+    flight: ["EE", "Cert", (ctx) => { const m = ctx.build("CV"); m.writeUInt16BE(0x0203, 4); return ctx.hs(m); }, "Fin"],
+  }), "TLS_BAD_SIGNATURE_SCHEME", 47, true);
+});
+
+test("CertificateVerify with a trailing byte -> TLS_DECODE, 50", T, async () => {
+  assertRefused(await talk({
+    flight: ["EE", "Cert", (ctx) => { const m = ctx.build("CV"); return ctx.hs(handshake(15, Buffer.concat([m.subarray(4), u8(0)]))); }, "Fin"],
+  }), "TLS_DECODE", 50, true);
+});
+
+test("Finished with a trailing byte -> TLS_BAD_FINISHED, decrypt_error (51)", T, async () => {
+  assertRefused(await talk({
+    flight: ["EE", "Cert", "CV", (ctx) => { const m = ctx.build("Fin"); return ctx.hs(handshake(20, Buffer.concat([m.subarray(4), u8(0)]))); }],
+  }), "TLS_BAD_FINISHED", 51, true);
+});
