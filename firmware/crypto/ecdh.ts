@@ -16,6 +16,7 @@ import {
 } from "./ecurve";
 import type { Curve, JPoint } from "./ecurve";
 import { feFromMont, limbsToBytes } from "./ecfield";
+import { BaseMulJob } from "./ecbase";
 
 /** The private scalar as limbs; throws CRYPTO_BAD_SCALAR unless it is in [1, n-1]. */
 function privScalar(C: Curve, priv: Uint8Array): Int32Array {
@@ -26,11 +27,11 @@ function privScalar(C: Curve, priv: Uint8Array): Int32Array {
 
 /** k*P then the affine result, as one Job; out() turns the affine point into the result. */
 class PointJob<T> implements Job<T> {
-  m: MulJob;
+  m: MulJob | BaseMulJob;
   a: ToAffine | null;
   out: (x: Int32Array, y: Int32Array) => T;
   res: T | null;
-  constructor(m: MulJob, out: (x: Int32Array, y: Int32Array) => T) {
+  constructor(m: MulJob | BaseMulJob, out: (x: Int32Array, y: Int32Array) => T) {
     this.m = m;
     this.a = null;
     this.out = out;
@@ -79,10 +80,10 @@ export function ecdhP384(privateKey: Uint8Array, peerPoint: Uint8Array): Uint8Ar
   return runSync(ecdhJob(P384, privateKey, peerPoint));
 }
 
-/** Our public key priv*G as a Job: the uncompressed point 04‖X‖Y (1 + 2*C.size bytes). */
+/** Our public key priv*G as a Job (the comb of ecbase.ts): the uncompressed point 04‖X‖Y (1 + 2*C.size bytes). */
 export function ecPublicKeyJob(C: Curve, priv: Uint8Array): Job<Uint8Array> {
   const k = privScalar(C, priv);
-  return new PointJob<Uint8Array>(new MulJob(C, k, null, null), function (x: Int32Array, y: Int32Array) {
+  return new PointJob<Uint8Array>(new BaseMulJob(C, k), function (x: Int32Array, y: Int32Array) {
     return encodePoint(C, x, y);
   });
 }

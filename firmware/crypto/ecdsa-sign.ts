@@ -5,8 +5,8 @@
 //     fresh DRBG output as k': a broken RNG then still gives RFC 6979's safety, and a fault in
 //     the deterministic computation does not repeat k for the same message (hedged signing).
 //     With k' empty the signatures are exactly RFC 6979's (tests: A.2.5, A.2.6).
-//   - R = k*G with ecurve.ts MulJob (regular odd-digit windows: one doubling chain and one
-//     addition per window whatever k is), then ToAffine; r = x mod n.
+//   - R = k*G with the regular signed comb of ecbase.ts (one doubling and one addition per
+//     column whatever k is), then ToAffine; r = x mod n.
 //   - s = (e + r*d) / k mod n in one binary division (DivN), with numerator and denominator
 //     both multiplied by a random b (the division's timing depends on its inputs; blinding
 //     keeps it from depending on k alone). Montgomery products supply the R factors:
@@ -21,7 +21,8 @@ import type { Job } from "../util/job";
 import type { HashAlg } from "./types";
 import { hmac } from "./hmac";
 import { concat } from "../util/bytes";
-import { ctx, DivN, montN, MulJob, ToAffine, scalarFromBytes, scalarInRange } from "./ecurve";
+import { ctx, DivN, montN, ToAffine, scalarFromBytes, scalarInRange } from "./ecurve";
+import { BaseMulJob } from "./ecbase";
 import type { Curve, EcCtx } from "./ecurve";
 import { feFromMont, limbsCmp, limbsSub, limbsToBytes } from "./ecfield";
 
@@ -141,7 +142,7 @@ export class EcdsaSignJob implements Job<Uint8Array> {
   gen: Rfc6979;
   random: (n: number) => Uint8Array;
   k: Int32Array | null;
-  mul: MulJob | null;
+  mul: BaseMulJob | null;
   aff: ToAffine | null;
   r: Int32Array | null;
   div: DivN | null;
@@ -188,7 +189,7 @@ export class EcdsaSignJob implements Job<Uint8Array> {
     }
     // next nonce candidate (RFC 6979 §3.2 h), then R = k*G
     this.k = this.gen.next();
-    this.mul = new MulJob(this.C, this.k, null, null);
+    this.mul = new BaseMulJob(this.C, this.k);
     return false;
   }
   /** r = x mod n from R's Montgomery-domain x; the blinded division c/a = (e + r d)/k. */

@@ -68,6 +68,8 @@ export interface EcCtx {
   col: Float64Array;
   /** Affine odd multiples of G: gtab[2i], gtab[2i+1] = x, y of (2i+1)G; null until built. */
   gtab: Int32Array[] | null;
+  /** The comb table of ecbase.ts (x, y of 16 affine points); null until built. */
+  comb: Int32Array[] | null;
 }
 
 export interface Curve {
@@ -136,7 +138,7 @@ export function ctx(C: Curve): EcCtx {
     F: F, N: N, size: C.size, b: b, gx: gx, gy: gy,
     n: hexInto(fe(), C.hn), n0: C.n0, rn: hexInto(fe(), C.hrn),
     t0: fe(), t1: fe(), t2: fe(), t3: fe(), t4: fe(), t5: fe(), zero: fe(),
-    col: new Float64Array(2 * N + 2), gtab: null,
+    col: new Float64Array(2 * N + 2), gtab: null, comb: null,
   };
   C.st = X;
   return X;

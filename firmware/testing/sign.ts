@@ -1,6 +1,7 @@
 // Internals exposed to the signing tests and benchmarks (identity/, crypto/*-sign.ts).
 import { SHA256, SHA384, SHA512 } from "../crypto/sha2";
 import { P256, P384 } from "../crypto/ecurve";
+import { BaseMulJob } from "../crypto/ecbase";
 import { EcdsaSignJob, Rfc6979, ecdsaDer } from "../crypto/ecdsa-sign";
 import { rsaSignJob, RsaSignJob, CrtJob } from "../crypto/rsa-sign";
 import { ModPowJob } from "../crypto/modpow";
@@ -16,6 +17,7 @@ export const sign = {
   SHA512: SHA512,
   P256: P256,
   P384: P384,
+  BaseMulJob: BaseMulJob,
   EcdsaSignJob: EcdsaSignJob,
   Rfc6979: Rfc6979,
   ecdsaDer: ecdsaDer,

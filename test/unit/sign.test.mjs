@@ -182,3 +182,19 @@ test("Ed25519: RFC 8032 §7.1 TEST 1 and TEST 3", () => {
     assert.equal(Buffer.from(S.runSync(S.ed25519SignJob(hex(seed), hex(pub), hex(msg)))).toString("hex"), sig);
   }
 });
+
+test("the comb (BaseMulJob) gives the same k*G as the windowed MulJob, edge and random scalars", () => {
+  const N = T.nist;
+  for (const [C, nHex] of [[S.P256, "FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551"],
+    [S.P384, "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77AECEC196ACCC52973"]]) {
+    const n = BigInt("0x" + nHex), size = nHex.length / 2, X = N.ctx(C);
+    const ks = [1n, 2n, 3n, 15n, 16n, 17n, n - 1n, n - 2n, n - 3n, n >> 1n, (n >> 1n) + 1n, 1n << BigInt(8 * size - 2)];
+    for (let i = 0; i < 6; i++) ks.push(BigInt("0x" + crypto.randomBytes(size).toString("hex")) % (n - 1n) + 1n);
+    for (const k of ks) {
+      const kb = hex(k.toString(16).padStart(2 * size, "0")), kl = N.scalarFromBytes(X, kb);
+      const affine = (p) => { const a = S.runSync(new N.ToAffine(X, p)); return Buffer.from(N.encodePoint(C, a[0], a[1])).toString("hex"); };
+      const want = affine(S.runSync(new N.MulJob(C, kl, null, null)));
+      assert.equal(affine(S.runSync(new S.BaseMulJob(C, kl))), want, `k = ${k.toString(16)}`);
+    }
+  }
+});
