@@ -2,7 +2,8 @@
 // board mock, fixed randomness) does a real handshake and an HTTP GET against Node TLS servers on
 // 127.0.0.1 (a throwaway openssl PKI), and the server's records are kept decrypted with the keys
 // from the server's keylog. Writes test/fuzz/seeds/flight-*.json and chains.json.
-//   node tools/fuzz/record.mjs
+//   node tools/fuzz/record.mjs [name...]   (names: only those flights, with a new PKI of their
+//   own; chains.json is rewritten only when all are recorded)
 import tls from "node:tls";
 import net from "node:net";
 import crypto from "node:crypto";
@@ -21,6 +22,9 @@ const CONFIGS = [
   { name: "t12-rsa-aes128", chain: "rsa", tls: { maxVersion: "TLSv1.2", ciphers: "ECDHE-RSA-AES128-GCM-SHA256" } },
   { name: "t12-ec-chacha", chain: "ec", tls: { maxVersion: "TLSv1.2", ciphers: "ECDHE-ECDSA-CHACHA20-POLY1305" } },
   { name: "t12-rsa-kx", chain: "rsa", rsaKeyExchange: true, tls: { maxVersion: "TLSv1.2", ciphers: "AES128-GCM-SHA256" } },
+  // CertificateRequest: the client answers with no certificate, the server goes on without one
+  { name: "t13-rsa-certreq", chain: "rsa", tls: { minVersion: "TLSv1.3", ciphers: "TLS_AES_128_GCM_SHA256", requestCert: true, rejectUnauthorized: false } },
+  { name: "t12-rsa-certreq", chain: "rsa", tls: { maxVersion: "TLSv1.2", ciphers: "ECDHE-RSA-AES128-GCM-SHA256", requestCert: true, rejectUnauthorized: false } },
 ];
 
 const CIPHERS = {
@@ -152,15 +156,16 @@ async function recordOne(fw, cfg, chain, time) {
   };
 }
 
+const only = process.argv.slice(2);
 const chains = { rsa: new Pki().chain({ label: "fuzz rsa", rootKey: "rsa", interKey: "rsa", leafKey: "rsa" }), ec: new Pki().chain({ label: "fuzz ec" }) };
 const time = Math.floor(Date.now() / 1000);
 mkdirSync(SEEDS_DIR, { recursive: true });
-writeFileSync(path.join(SEEDS_DIR, "chains.json"), JSON.stringify({
+if (!only.length) writeFileSync(path.join(SEEDS_DIR, "chains.json"), JSON.stringify({
   time, host: "localhost",
   chains: Object.entries(chains).map(([k, c]) => ({ name: k, anchors: [c.root.der.toString("hex")], chain: [c.leaf.der.toString("hex"), c.inter.der.toString("hex")] })),
 }, null, 1) + "\n");
 const fw = await fuzzFirmware();
-for (const cfg of CONFIGS) {
+for (const cfg of CONFIGS.filter((c) => !only.length || only.includes(c.name))) {
   const rec = await recordOne(fw, cfg, chains[cfg.chain], time);
   const file = path.join(SEEDS_DIR, `flight-${cfg.name}.json`);
   writeFileSync(file, JSON.stringify(rec, null, 1) + "\n");

@@ -15,6 +15,9 @@ const op = fc.oneof(
   fc.record({ k: fc.constant("type"), r: fc.nat(), v: fc.constantFrom(0, 20, 21, 22, 23, 24, 255) }),
   fc.record({ k: fc.constant("epoch"), r: fc.nat(), v: fc.nat(2) }),
   fc.record({ k: fc.constant("insert"), r: fc.nat(), epoch: fc.nat(3), type: fc.constantFrom(20, 21, 22, 23, 0), data: fc.uint8Array({ maxLength: 40 }) }),
+  // a well-framed handshake message of any type where none is expected (HelloRequest, KeyUpdate,
+  // CertificateRequest, EndOfEarlyData, message_hash, unknown types...)
+  fc.record({ k: fc.constant("message"), r: fc.nat(), epoch: fc.nat(2), htype: fc.constantFrom(0, 1, 2, 4, 5, 6, 8, 11, 12, 13, 14, 15, 16, 20, 24, 254, 99), body: fc.uint8Array({ maxLength: 48 }) }),
 );
 
 export function mutateRecords(records, ops) {
@@ -31,6 +34,7 @@ export function mutateRecords(records, ops) {
     else if (o.k === "type") rs[i] = { ...r, type: o.v };
     else if (o.k === "epoch") rs[i] = { ...r, epoch: o.v };
     else if (o.k === "insert") rs.splice(i, 0, { epoch: o.epoch, type: o.type, data: o.data });
+    else if (o.k === "message") rs.splice(i, 0, { epoch: o.epoch, type: 22, data: Uint8Array.of(o.htype, 0, o.body.length >> 8, o.body.length & 255, ...o.body) });
   }
   return rs;
 }
