@@ -126,7 +126,7 @@ export function generate(o: GenerateOptions, cb: (err: EtError | null, r?: Gener
       der.fill(0);
       if (!ok) {
         try { S.erase(name); } catch (e) { /* nothing written */ }
-        cb(new EtError("IDENTITY_STORAGE_FULL", "the private key could not be written to Storage as " + name + " (full? try require(\"Storage\").compact())", { name: name }));
+        cb(new EtError("IDENTITY_STORAGE_FULL", "the private key could not be written to Storage as " + name + " or did not read back (full? try require(\"Storage\").compact())", { name: name }));
         return;
       }
       cb(null, {

@@ -114,3 +114,29 @@ test("net: byte-string chunks of at most 536, String(x) writes, drain, sync refu
   b.define("PORT", port);
   assert.throws(() => b.run('require("net").connect({host: "127.0.0.1", port: PORT}, function () {})'), /Unable to connect/);
 }));
+
+test("E.toString of a whole Uint8Array shares its memory, as on the interpreter; of a subarray it copies", withBoard({}, (b) => {
+  // Measured on the release interpreter (2v29): A 0 0 (the whole array's string follows the
+  // array), C 7 (a subarray's string is a copy).
+  const r = b.run(`(function () {
+    var S = require("Storage"), r = {};
+    var u = new Uint8Array([1, 2, 3, 4]); var s = E.toString(u); u.fill(0);
+    S.write("whole", s); r.whole = E.toUint8Array(S.read("whole")).join(",");
+    var w = new Uint8Array([7, 8, 9, 10]); var t = E.toString(w.subarray(0, 2)); w[0] = 9;
+    S.write("part", t); r.part = E.toUint8Array(S.read("part")).join(",");
+    return r;
+  })()`);
+  assert.equal(r.whole, "0,0,0,0");
+  assert.equal(r.part, "7,8");
+}));
+
+test("every object has on/emit (asynchronous) and removeListener, not enumerable", withBoard({}, async (b) => {
+  let out = null;
+  b.define("report", (v) => { out = v; });
+  b.run(`var o = { a: 1 }, got = [], off = function () { got.push("removed"); };
+o.on("x", off); o.removeListener("x", off);
+o.on("x", function (v) { got.push(v); report(got.join(",") + "|" + Object.keys(o).join(",") + "|" + JSON.stringify(o)); });
+o.emit("x", 5); got.push("sync");`);
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(out, 'sync,5|a|{"a":1}');
+}));

@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync, readFileSync, existsSync, rmSync } from "no
 import { tmpdir, userInfo } from "node:os";
 import net from "node:net";
 import path from "node:path";
+import assert from "node:assert/strict";
 import { freePort, spawnServer, hasBinary } from "../../tools/lib/interop.mjs";
 
 /** EspruinoDocs' MQTT module, kept unmodified beside the project (never copied into it). */
@@ -101,3 +102,44 @@ export async function relay(target) {
     close: () => new Promise((r) => { for (const p of pairs) { p.a.destroy(); p.b.destroy(); } server.close(r); }),
   };
 }
+
+/** The app: connects, subscribes to its topic with QoS 1, publishes QoS 0, QoS 1 and 3 KB, pings;
+ *  KEY/CERT (null for none) are the client certificate options; then asks the host to break the connection (hostBreak) and does it again after the reconnection. */
+export const ROUND_TRIP_APP = `var etls = require("espruino-tls");
+var big = ""; while (big.length < 3072) big += "0123456789abcdef";
+var r = { rounds: [], tls: [], errors: [], events: [] }, round = null, breaks = 0;
+var o = { ca: CA, client_id: "etls-test-" + ROUND, keep_alive: 30, reconnect: { min: 200, max: 2000 } };
+if (KEY !== null) { o.key = KEY; o.cert = CERT; }
+var m = etls.mqtt.connect(URL, o);
+m.on("tls", function (i) { r.tls.push({ resumed: !!i.resumed, version: i.version }); });
+m.on("error", function (e) { r.errors.push(e && e.code ? e.code : String(e)); });
+m.on("disconnected", function () { r.events.push("disconnected"); });
+m.on("connected", function () {
+  r.events.push("connected");
+  round = { got: [], puback: 0, ping: 0 };
+  r.rounds.push(round);
+  m.subscribe("etls/" + ROUND, { qos: 1 });
+});
+m.on("subscribed", function () {
+  m.publish("etls/" + ROUND, "qos0-" + r.rounds.length, { qos: 0 });
+  m.publish("etls/" + ROUND, "qos1-" + r.rounds.length, { qos: 1 });
+  m.publish("etls/" + ROUND, big, { qos: 1 });
+});
+m.on("puback", function () { round.puback++; });
+m.on("message", function (topic, msg) {
+  round.got.push(msg.length > 100 ? "big:" + msg.length + ":" + (msg === big) : msg);
+  if (round.got.length === 3) m.ping();
+});
+m.on("ping_reply", function () {
+  round.ping++;
+  if (breaks < BREAKS) { breaks++; hostBreak(); return; }
+  m.disconnect();
+  setTimeout(function () { done(r); }, 300);
+});`;
+
+export function checkRound(round, n) {
+  assert.deepEqual(round.got, [`qos0-${n}`, `qos1-${n}`, "big:3072:true"], `round ${n}`);
+  assert.equal(round.puback, 2, `round ${n}: PUBACK for both QoS 1 publishes`);
+  assert.equal(round.ping, 1, `round ${n}: PINGRESP`);
+}
+

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { runApp } from "../helpers/board-app.mjs";
 import { makeChains } from "../../tools/lib/interop.mjs";
 import { Pki } from "../../tools/lib/pki.mjs";
-import { startMosquitto, relay, mqttSkip, mqttModuleText } from "../helpers/mosquitto.mjs";
+import { startMosquitto, relay, mqttSkip, mqttModuleText, ROUND_TRIP_APP, checkRound } from "../helpers/mosquitto.mjs";
 
 const skip = mqttSkip();
 const closers = [];
@@ -20,44 +20,6 @@ function pki() {
   return chain;
 }
 
-/** The app: connects, subscribes to its topic with QoS 1, publishes QoS 0, QoS 1 and 3 KB, pings;
- *  then asks the host to break the connection (hostBreak) and does it again after the reconnection. */
-const ROUND_TRIP_APP = `var etls = require("espruino-tls");
-var big = ""; while (big.length < 3072) big += "0123456789abcdef";
-var r = { rounds: [], tls: [], errors: [], events: [] }, round = null, breaks = 0;
-var m = etls.mqtt.connect(URL, { ca: CA, client_id: "etls-test-" + ROUND, keep_alive: 30, reconnect: { min: 200, max: 2000 } });
-m.on("tls", function (i) { r.tls.push({ resumed: !!i.resumed, version: i.version }); });
-m.on("error", function (e) { r.errors.push(e && e.code ? e.code : String(e)); });
-m.on("disconnected", function () { r.events.push("disconnected"); });
-m.on("connected", function () {
-  r.events.push("connected");
-  round = { got: [], puback: 0, ping: 0 };
-  r.rounds.push(round);
-  m.subscribe("etls/" + ROUND, { qos: 1 });
-});
-m.on("subscribed", function () {
-  m.publish("etls/" + ROUND, "qos0-" + r.rounds.length, { qos: 0 });
-  m.publish("etls/" + ROUND, "qos1-" + r.rounds.length, { qos: 1 });
-  m.publish("etls/" + ROUND, big, { qos: 1 });
-});
-m.on("puback", function () { round.puback++; });
-m.on("message", function (topic, msg) {
-  round.got.push(msg.length > 100 ? "big:" + msg.length + ":" + (msg === big) : msg);
-  if (round.got.length === 3) m.ping();
-});
-m.on("ping_reply", function () {
-  round.ping++;
-  if (breaks < BREAKS) { breaks++; hostBreak(); return; }
-  m.disconnect();
-  setTimeout(function () { done(r); }, 300);
-});`;
-
-function checkRound(round, n) {
-  assert.deepEqual(round.got, [`qos0-${n}`, `qos1-${n}`, "big:3072:true"], `round ${n}`);
-  assert.equal(round.puback, 2, `round ${n}: PUBACK for both QoS 1 publishes`);
-  assert.equal(round.ping, 1, `round ${n}: PINGRESP`);
-}
-
 test("mqtt.connect over TLS 1.3 (server auth): QoS 0/1, 3 KB, ping; a cut connection reconnects with a resumed handshake", { skip, timeout: 120000 }, async () => {
   const c = pki();
   const broker = await startMosquitto([{}], { certFile: c.chainFile, keyFile: c.leaf.keyFile });
@@ -66,7 +28,7 @@ test("mqtt.connect over TLS 1.3 (server auth): QoS 0/1, 3 KB, ping; a cut connec
   closers.push(link.close);
   const r = await runApp(ROUND_TRIP_APP, {
     files: { MQTT: mqttModuleText() },
-    globals: { URL: `mqtts://localhost:${link.port}`, CA: c.root.pem, ROUND: "cut", BREAKS: 1, hostBreak: () => setTimeout(() => link.cut(), 50) },
+    globals: { URL: `mqtts://localhost:${link.port}`, CA: c.root.pem, KEY: null, CERT: null, ROUND: "cut", BREAKS: 1, hostBreak: () => setTimeout(() => link.cut(), 50) },
     timeoutMs: 100000,
   });
   assert.equal(r.rounds.length, 2, JSON.stringify(r));
@@ -88,7 +50,7 @@ test("broker restart: disconnected, then a reconnection (new broker process: ful
     const pid = broker.pid();
     const r = await runApp(ROUND_TRIP_APP, {
       files: { MQTT: mqttModuleText() },
-      globals: { URL: `mqtts://localhost:${broker.ports[0]}`, CA: c.root.pem, ROUND: "restart-" + version, BREAKS: 1, hostBreak: () => { broker.restart(); } },
+      globals: { URL: `mqtts://localhost:${broker.ports[0]}`, CA: c.root.pem, KEY: null, CERT: null, ROUND: "restart-" + version, BREAKS: 1, hostBreak: () => { broker.restart(); } },
       timeoutMs: 100000,
     });
     assert.notEqual(broker.pid(), pid, "mosquitto was restarted");

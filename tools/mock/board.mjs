@@ -76,12 +76,18 @@ export function createBoard(options = {}) {
   vm.runInContext(STRIP, ctx);
   const R = vm.runInContext("({Uint8Array: Uint8Array, ArrayBuffer: ArrayBuffer, Array: Array, JSON: JSON})", ctx);
 
+  const aliases = []; // [{ u8, str }] from E.toString, see there
   const realm = {
     Uint8Array: R.Uint8Array,
     ArrayBuffer: R.ArrayBuffer,
     toBytes(x) {
       if (x instanceof FlashString) return x.bytes();
-      if (typeof x === "string") return Uint8Array.from(Buffer.from(x, "latin1"));
+      if (typeof x === "string") {
+        for (let i = aliases.length - 1; i >= 0; i--) {
+          if (aliases[i].str === x) return Uint8Array.from(aliases[i].u8);
+        }
+        return Uint8Array.from(Buffer.from(x, "latin1"));
+      }
       if (x && typeof x.byteLength === "number" && x.buffer) return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
       if (x && typeof x.byteLength === "number") return new Uint8Array(x);
       if (x && typeof x.length === "number") return Uint8Array.from(x, (v) => v & 255);
@@ -104,7 +110,16 @@ export function createBoard(options = {}) {
     hwRand: profile.entropy.source === "adc-hwrand" ? () => source() | 0 : () => rand(),
     toString(...args) {
       const parts = args.map((a) => (typeof a === "number" ? Uint8Array.of(a & 255) : realm.toBytes(a)));
-      return Buffer.concat(parts.map((p) => Buffer.from(p))).toString("latin1");
+      const s = Buffer.concat(parts.map((p) => Buffer.from(p))).toString("latin1");
+      // One whole Uint8Array: the interpreter returns its backing string, sharing its memory
+      // (measured on 2v29: filling the array afterwards changes the string). A JS string cannot
+      // change, so the mock remembers the pair and realm.toBytes gives the array's current bytes.
+      const a = args[0];
+      if (args.length === 1 && a instanceof R.Uint8Array && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.length) {
+        aliases.push({ u8: a, str: s });
+        if (aliases.length > 256) aliases.shift();
+      }
+      return s;
     },
     toUint8Array(...args) {
       const parts = args.map((a) => (typeof a === "number" ? Uint8Array.of(a & 255) : realm.toBytes(a)));
