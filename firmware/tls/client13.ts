@@ -519,7 +519,7 @@ export class Client13 extends Engine {
     const ageAdd = r.u32();
     const nonce = r.vecBytes(1);
     const ticket = r.vecBytes(2);
-    readExtensions(r, [C.EXT_EARLY_DATA], "NewSessionTicket");
+    readExtensions(r, null, "NewSessionTicket"); // unknown ones are ignored (§4.6.1)
     if (lifetime > 604800) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_TICKET", "ticket lifetime over 7 days");
     if (!ticket.length) tlsFail(A_DECODE_ERROR, "TLS_BAD_TICKET", "empty ticket");
     if (lifetime === 0) return;

@@ -208,8 +208,7 @@ export async function scriptedServer(opts) {
 
     function onClientHello(msg) {
       const ch = parseClientHello(msg);
-      // Connections are counted from their ClientHello: a client may open and drop others.
-      if (!out.clientHello) { out.clientHello = ch; ctx.index = outs.length; outs.push(out); }
+      if (!out.clientHello) out.clientHello = ch;
       out.clientHellos.push(ch);
       th.update(msg);
       if (out.clientHellos.length <= hrrs.length) { sendRetry(ch, hrrs[out.clientHellos.length - 1]); return; }
@@ -295,6 +294,8 @@ export async function scriptedServer(opts) {
     }
 
     sock.on("data", (d) => {
+      // Connections are counted from their first bytes: a client may open and drop others.
+      if (ctx.index < 0) { ctx.index = outs.length; outs.push(out); }
       buf = Buffer.concat([buf, d]);
       while (buf.length >= 5 && buf.length >= 5 + buf.readUInt16BE(3)) {
         const n = buf.readUInt16BE(3);
@@ -304,7 +305,7 @@ export async function scriptedServer(opts) {
       }
     });
     sock.on("error", () => {});
-    sock.on("close", () => { if (out.clientHello) finish(); });
+    sock.on("close", () => { if (ctx.index >= 0) finish(); });
   });
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   return {
