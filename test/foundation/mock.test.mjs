@@ -115,7 +115,7 @@ test("net: byte-string chunks of at most 536, String(x) writes, drain, sync refu
   assert.throws(() => b.run('require("net").connect({host: "127.0.0.1", port: PORT}, function () {})'), /Unable to connect/);
 }));
 
-test("E.toString of a whole Uint8Array shares its memory, as on the interpreter; of a subarray it copies", withBoard({}, (b) => {
+test("E.toString of a whole Uint8Array shares its memory, as on the interpreter (seen by Storage.write); of a subarray it copies", withBoard({}, (b) => {
   // Measured on the release interpreter (2v29): A 0 0 (the whole array's string follows the
   // array), C 7 (a subarray's string is a copy).
   const r = b.run(`(function () {

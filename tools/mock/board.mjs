@@ -82,16 +82,20 @@ export function createBoard(options = {}) {
     ArrayBuffer: R.ArrayBuffer,
     toBytes(x) {
       if (x instanceof FlashString) return x.bytes();
-      if (typeof x === "string") {
-        for (let i = aliases.length - 1; i >= 0; i--) {
-          if (aliases[i].str === x) return Uint8Array.from(aliases[i].u8);
-        }
-        return Uint8Array.from(Buffer.from(x, "latin1"));
-      }
+      if (typeof x === "string") return Uint8Array.from(Buffer.from(x, "latin1"));
       if (x && typeof x.byteLength === "number" && x.buffer) return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
       if (x && typeof x.byteLength === "number") return new Uint8Array(x);
       if (x && typeof x.length === "number") return Uint8Array.from(x, (v) => v & 255);
       return Uint8Array.from(Buffer.from(String(x), "latin1"));
+    },
+    /** Bytes Storage.write stores for x: for a string E.toString made from a whole Uint8Array,
+     *  that array's current bytes (see E.toString). Only Storage.write looks: equal strings made
+     *  elsewhere (a host test's String(...) of a Storage read) are not aliases on the board. */
+    writtenBytes(x) {
+      if (typeof x === "string") {
+        for (let i = aliases.length - 1; i >= 0; i--) if (aliases[i].str === x) return Uint8Array.from(aliases[i].u8);
+      }
+      return realm.toBytes(x);
     },
     u8(bytes) { const u = new R.Uint8Array(bytes.length); u.set(bytes); return u; },
     arrayBuffer(bytes) { return realm.u8(bytes).buffer; },
@@ -113,7 +117,7 @@ export function createBoard(options = {}) {
       const s = Buffer.concat(parts.map((p) => Buffer.from(p))).toString("latin1");
       // One whole Uint8Array: the interpreter returns its backing string, sharing its memory
       // (measured on 2v29: filling the array afterwards changes the string). A JS string cannot
-      // change, so the mock remembers the pair and realm.toBytes gives the array's current bytes.
+      // change, so the mock remembers the pair and Storage.write stores the array's current bytes.
       const a = args[0];
       if (args.length === 1 && a instanceof R.Uint8Array && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.length) {
         aliases.push({ u8: a, str: s });

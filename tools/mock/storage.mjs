@@ -29,7 +29,7 @@ export function storageModule(flash, realm) {
 
   function write(fileName, data, offset, size) {
     const n = name(fileName);
-    const bytes = realm.toBytes(data);
+    const bytes = realm.writtenBytes(data);
     if (offset === undefined) offset = 0;
     let rec = flash.files.get(n);
     const creating = !rec || offset === 0;
