@@ -21,6 +21,7 @@ import { bitLength, cmpBytes, mulBytes, stripZeros } from "../crypto/bignum";
 import { ed25519PublicKey } from "../crypto/ed25519-sign";
 import { derForm, keyFail, parsePkcs1, parsePkcs8, parseSec1 } from "./key-der";
 import type { RawKey } from "./key-der";
+import { cons, bits, uint } from "./derwrite";
 
 export interface PrivateKey {
   /** KEY_RSA | KEY_EC | KEY_ED25519 (x509/cert.ts). */
@@ -44,27 +45,13 @@ const SPKI_P256 = "3059301306072a8648ce3d020106082a8648ce3d030107034200";
 const SPKI_P384 = "3076301006072a8648ce3d020106052b81040022036200";
 const SPKI_ED25519 = "302a300506032b6570032100";
 
-/** DER TLV with a definite length. */
-function tlv(tag: number, v: Uint8Array): Uint8Array {
-  const n = v.length;
-  const h = n < 128 ? [tag, n] : n < 256 ? [tag, 0x81, n] : [tag, 0x82, n >> 8, n & 255];
-  return concat([new Uint8Array(h), v]);
-}
-
-/** Positive DER INTEGER of a big-endian magnitude. */
-function derUint(v: Uint8Array): Uint8Array {
-  const m = stripZeros(v);
-  return tlv(2, m[0] & 0x80 ? concat([new Uint8Array([0]), m]) : m);
-}
-
 function spkiOf(der: Uint8Array): PublicKeyInfo {
   return parseSpki(der, 0, der.length);
 }
 
 function rsaSpki(n: Uint8Array, e: Uint8Array): PublicKeyInfo {
   const alg = fromHex("300d06092a864886f70d0101010500");
-  const key = tlv(0x30, concat([derUint(n), derUint(e)]));
-  return spkiOf(tlv(0x30, concat([alg, tlv(3, concat([new Uint8Array([0]), key]))])));
+  return spkiOf(cons(0x30, [alg, bits(cons(0x30, [uint(n), uint(e)]))]));
 }
 
 function newKey(kind: number, curve: string, bits: number, spki: PublicKeyInfo): PrivateKey {
