@@ -40,6 +40,7 @@ export const OPS = [
   "x25519SharedSecret", "x25519PublicKey", "p256Ecdh", "ecdsaP256Verify", "ecdsaP384Verify",
   "rsa2048Pkcs1Verify", "rsa2048PssVerify", "ed25519Verify", "aes128GcmSealOpen1k",
   "chacha20Poly1305SealOpen1k", "sha256_1k",
+  "ecdsaP256Sign", "ecdsaP384Sign", "rsa2048Pkcs1Sign", "ed25519Sign",
 ];
 export const EXTRA_OPS = ["aes128GcmSetup", "chacha20Poly1305Setup", "sha256Portable1k"];
 export const PEER_OPS = { tweetnaclX25519SharedSecret: "x25519SharedSecret", tweetnaclX25519PublicKey: "x25519PublicKey", nobleChacha20Poly1305SealOpen1k: "chacha20Poly1305SealOpen1k" };
@@ -76,6 +77,17 @@ export function makeInputs() {
   const k16 = randomBytes(16), k32 = randomBytes(32);
   IN.aead = { pt: hex(pt), aad: hex(aad), nonce: hex(nonce), k16: hex(k16), k32: hex(k32), gcm: seal("aes-128-gcm", k16), chacha: seal("chacha20-poly1305", k32) };
   IN.sha256 = { data: hex(pt), digest: hex(createHash("sha256").update(pt).digest()) };
+  // signing (firmware/identity/sign.ts): keys as DER, the message as TLS 1.3 CertificateVerify
+  // content is (64 spaces, context string, 0, transcript hash); deterministic schemes' outputs
+  const cv = Buffer.concat([Buffer.alloc(64, 32), Buffer.from("TLS 1.3, client CertificateVerify\0"), randomBytes(32)]);
+  const der = (k, type) => hex(k.export({ type, format: "der" }));
+  const s256 = generateKeyPairSync("ec", { namedCurve: "P-256" }), s384 = generateKeyPairSync("ec", { namedCurve: "P-384" });
+  const sEd = generateKeyPairSync("ed25519");
+  IN.sign = {
+    msg: hex(cv), p256: der(s256.privateKey, "pkcs8"), p384: der(s384.privateKey, "sec1"),
+    rsa: der(rsa.privateKey, "pkcs1"), rsaSig: hex(sign("sha256", cv, rsa.privateKey)),
+    ed: der(sEd.privateKey, "pkcs8"), edSig: hex(sign(null, cv, sEd.privateKey)),
+  };
   return IN;
 }
 
@@ -194,6 +206,16 @@ function oursOps(T, IN) {
   D.rsa2048Pkcs1Verify = { job: function () { return R.verifyPkcs1Job(hexU8(r.n), hexU8(r.e), R.SHA256, hexU8(r.digest), hexU8(r.pkcs1)); }, check: isTrue };
   D.rsa2048PssVerify = { job: function () { return R.verifyPssJob(hexU8(r.n), hexU8(r.e), R.SHA256, hexU8(r.digest), hexU8(r.pss), r.saltLen); }, check: isTrue };
   D.ed25519Verify = { job: function () { return C.ed25519VerifyJob(hexU8(ed.pub), hexU8(ed.msg), hexU8(ed.sig)); }, check: isTrue };
+  // Signing: keys parsed once (outside the timing); ECDSA is randomized (checked as DER here,
+  // verified by Node in test/unit/sign.test.mjs); PKCS#1 v1.5 and Ed25519 equal Node's bytes.
+  var G = T.sign, sg = IN.sign, msg = hexU8(sg.msg), rnd = function (n) { return T.random(n); };
+  var kp256 = G.parsePrivateKey(hexU8(sg.p256)), kp384 = G.parsePrivateKey(hexU8(sg.p384));
+  var krsa = G.parsePrivateKey(hexU8(sg.rsa)), ked = G.parsePrivateKey(hexU8(sg.ed));
+  var isDer = function (r) { return !!r && r[0] === 0x30 && r[1] === r.length - 2; };
+  D.ecdsaP256Sign = { job: function () { return G.signJob(kp256, 0x0403, msg, rnd); }, check: isDer };
+  D.ecdsaP384Sign = { job: function () { return G.signJob(kp384, 0x0503, msg, rnd); }, check: isDer };
+  D.rsa2048Pkcs1Sign = { job: function () { return G.signJob(krsa, 0x0401, msg, rnd); }, check: eq(sg.rsaSig) };
+  D.ed25519Sign = { job: function () { return G.signJob(ked, 0x0807, msg, rnd); }, check: eq(sg.edSig) };
   var pt = hexU8(a.pt), aad = hexU8(a.aad), nonce = hexU8(a.nonce), k16 = hexU8(a.k16), k32 = hexU8(a.k32);
   var sealOpen = function (aead, want) {
     return function () { var ct = aead.seal(nonce, aad, pt), q = aead.open(nonce, aad, ct); return q && u8Hex(ct) === want && q.length === pt.length && q[0] === pt[0] && q[1023] === pt[1023] ? ct : null; };
@@ -435,6 +457,11 @@ function judge(ours, peers, cg) {
   ms("RSA-2048 PKCS#1 verification <= 300 ms", "rsa2048Pkcs1Verify", 300);
   ms("RSA-2048 PSS verification <= 300 ms", "rsa2048PssVerify", 300);
   ms("ECDSA P-256 verification <= 1.5 s", "ecdsaP256Verify", 1500);
+  ms("RSA-2048 signing (CRT) <= 2.5 s", "rsa2048Pkcs1Sign", 2500);
+  {
+    const v = timeOf(ours.ecdsaP256Sign) / timeOf(ours.ecdsaP256Verify);
+    t.push({ target: "ECDSA P-256 signing <= 0.5x a P-256 verification", value: r3(v), limit: 0.5, unit: "ratio", met: v <= 0.5, signMs: r3(timeOf(ours.ecdsaP256Sign)), verifyMs: r3(timeOf(ours.ecdsaP256Verify)) });
+  }
   ms("AES-128-GCM seal+open 1 KB <= 25 ms", "aes128GcmSealOpen1k", 25);
   ms("ChaCha20-Poly1305 seal+open 1 KB <= 25 ms", "chacha20Poly1305SealOpen1k", 25);
   // Jobs: the replayed runSliced slices (per-step wall times: the CPU clock is too coarse for
@@ -489,6 +516,10 @@ export async function benchCrypto({ real = false } = {}) {
       sha256_1k: "SHA-256 of 1024 bytes with the board's implementation (native require('crypto') on linux)",
       aes128GcmSetup: "aesGcm(key): AES key and GHASH table setup", chacha20Poly1305Setup: "chacha20Poly1305(key)",
       sha256Portable1k: "SHA-256 of 1024 bytes, portable implementation",
+      ecdsaP256Sign: "signJob, ecdsa_secp256r1_sha256, 130-byte CertificateVerify content (hash inside; hedged RFC 6979 nonce; comb table built on the first run)",
+      ecdsaP384Sign: "signJob, ecdsa_secp384r1_sha384, same content",
+      rsa2048Pkcs1Sign: "signJob, rsa_pkcs1_sha256, RSA-2048 with CRT, blinding and the check with e (the first run also makes the key's blinding pair: about twice as long)",
+      ed25519Sign: "signJob, ed25519, same content (public key from the key file)",
       tweetnaclX25519SharedSecret: "peer: nacl.scalarMult(priv, peer)", tweetnaclX25519PublicKey: "peer: nacl.scalarMult.base(priv)",
       nobleChacha20Poly1305SealOpen1k: "peer: chacha20poly1305(key, nonce, aad).encrypt, then a new instance's decrypt (its API binds the nonce)",
     },
