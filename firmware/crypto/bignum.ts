@@ -241,46 +241,57 @@ export function montCtx(mod: Uint8Array): MontCtx {
 // Hot loops: literals instead of named constants, hot locals declared first (FACTS §7).
 
 export function montLo(C: MontCtx, a: number, b: number): void {
-  const g = C.g;
-  // p: where X[0] meets Y in column k; u: the views' indices (read from the lists on change only).
-  let s = 0, c = a === 0 ? 0 : C.c, m = 0, k = a, p = 2 * (C.n - 1 - a) + g, i = 2 * a + 1, u = 0, ux = -1, uy = -1;
-  const X = C.X, f = C.cv, q = C.q, z = C.N0, xp = C.xp, ys = C.ys;
+  // i: the slot of m(k) (2k + 1); p: where X[0] meets Y in column k. Columns come in groups in
+  // which neither view changes (i below the X prefix's end, the Y offset o not negative), so
+  // the inner loop is only the column's arithmetic.
+  let s = 0, c = a === 0 ? 0 : C.c, m = 0, i = 2 * a + 1, o = 0, e = 0, ux = 0, uy = 0, p = 2 * (C.n - 1 - a) + C.g;
+  const X = C.X, f = C.cv, q = C.q, z = C.N0, g = C.g, ie = 2 * b + 1;
   let xv = X, yv = X;
-  while (k < b) {
-    X[i] = 0; // m(k) of the previous product would meet N0 in this column
-    u = i / g | 0; // prefix covering X[0..2k+1]
-    if (u !== ux) { ux = u; xv = xp[u]; }
-    u = p / g | 0;
-    if (u !== uy) { uy = u; yv = ys[u]; }
-    s = c + f(xv, yv, p - u * g);
-    p -= 2;
-    m = ((s & 4194303) * q) & 4194303;
-    X[i] = m;
-    i += 2;
-    k++;
-    c = (s + m * z) / 4194304; // exact: s + m*N0 is a multiple of 2^22
+  while (i < ie) {
+    ux = i / g | 0; // prefix covering X[0..2k+1]
+    xv = C.xp[ux];
+    uy = p / g | 0;
+    yv = C.ys[uy];
+    o = p - uy * g;
+    e = (ux + 1) * g;
+    if (i + o + 1 < e) e = i + o + 1;
+    if (ie < e) e = ie;
+    while (i < e) {
+      X[i] = 0; // m(k) of the previous product would meet N0 in this column
+      s = c + f(xv, yv, o);
+      o -= 2;
+      m = ((s & 4194303) * q) & 4194303;
+      X[i] = m;
+      i += 2;
+      c = (s + m * z) / 4194304; // exact: s + m*N0 is a multiple of 2^22
+    }
+    p = uy * g + o;
   }
   C.c = c;
 }
 
 export function montHi(C: MontCtx, a: number, b: number): void {
-  const n = C.n, g = C.g;
-  // t: the first X index that counts in column k, 2(k - n + 1).
-  let s = 0, c = C.c, k = a, t = 2 * (a - n + 1), i = 2 * (a - n), j = 2 * (2 * n - 1 - a) + g, u = 0, ux = -1;
-  const X = C.X, Y = C.Y, f = C.cv, xs = C.xs;
+  const n = C.n, g = C.g, X = C.X, Y = C.Y, f = C.cv, ie = 2 * (b - n);
+  // i: the output slot 2(k - n); t = i + 2, the first X index that counts in column k. The
+  // suffix view from ux*g <= t stays until t reaches (ux + 1) g.
+  let s = 0, c = C.c, i = 2 * (a - n), j = 2 * (2 * n - 1 - a) + g, o = 0, e = 0, ux = 0;
   let xv = X;
-  while (k < b) {
-    u = t / g | 0; // suffix from uG <= t: the pairs before t meet Y's zero prefix
-    if (u !== ux) { ux = u; xv = xs[u]; }
-    s = c + f(xv, Y, u * g - t + g);
-    t += 2;
-    k++;
-    c = s & 4194303;
-    X[i] = c;
-    Y[j] = c;
-    i += 2;
-    j -= 2;
-    c = (s - c) / 4194304;
+  while (i < ie) {
+    ux = (i + 2) / g | 0; // suffix from ux*g <= t: the pairs before t meet Y's zero prefix
+    xv = C.xs[ux];
+    o = ux * g - i - 2 + g;
+    e = (ux + 1) * g - 2;
+    if (ie < e) e = ie;
+    while (i < e) {
+      s = c + f(xv, Y, o);
+      o -= 2;
+      c = s & 4194303;
+      X[i] = c;
+      Y[j] = c;
+      i += 2;
+      j -= 2;
+      c = (s - c) / 4194304;
+    }
   }
   C.c = c;
   if (b === 2 * n - 1) {
