@@ -86,3 +86,22 @@ test("a CRT fault (one half altered) is caught: CRYPTO_SIGN_FAULT, no signature;
   const good = S.runSync(S.signJob(key, 0x0401, msg, rnd));
   assert.deepEqual(Buffer.from(good), crypto.sign("sha256", msg, kp.privateKey));
 });
+
+test("blinding: the key keeps a Kocher pair (vi = r^e, vf = 1/r mod n) that changes with every signature", () => {
+  const kp = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const key = S.parsePrivateKey(kp.privateKey.export({ type: "pkcs1", format: "pem" }));
+  const jwk = kp.publicKey.export({ format: "jwk" });
+  const n = big(Buffer.from(jwk.n, "base64url")), e = big(Buffer.from(jwk.e, "base64url"));
+  const L = S.montCtx(bytesOf(n, 256)).n, R = 1n << BigInt(22 * L);
+  const limbs = (a) => { let x = 0n; for (let i = a.length - 1; i >= 0; i--) x = (x << 22n) + BigInt(a[i]); return x; };
+  const seen = new Set();
+  for (let i = 0; i < 3; i++) {
+    const msg = rnd(20);
+    assert.deepEqual(Buffer.from(S.runSync(S.signJob(key, 0x0401, msg, rnd))), crypto.sign("sha256", msg, kp.privateKey));
+    const vi = limbs(key.blind.vi) % n, vf = limbs(key.blind.vf) % n; // r^e R and r^-1 R (Montgomery form)
+    // (r^e R) (r^-1 R)^e = R^(e+1): the pair is consistent whatever r is
+    assert.equal(vi * powm(vf, e, n) % n, powm(R % n, e + 1n, n), "vi = r^e and vf = 1/r");
+    assert.ok(!seen.has(vi), "a new pair for each signature");
+    seen.add(vi);
+  }
+});
