@@ -13,12 +13,13 @@ const MAX_HEAD = 8192;
 
 function fail(message: string): never { throw new EtError("HTTP_BAD_RESPONSE", message); }
 
-/** 1 to 8 hex digits (a chunk size up to 4 GB). */
+/** 1 to 8 hex digits (a chunk size up to 4 GB). Digits are tested before folding case: folded,
+ *  control characters such as 0x10 read as "0" and the size became NaN, an endless loop (fuzzing). */
 function isHex(s: string): boolean {
   if (!s.length || s.length > 8) return false;
   for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i) | 32;
-    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+    const c = s.charCodeAt(i), l = c | 32;
+    if (!((c >= 48 && c <= 57) || (l >= 97 && l <= 102))) return false;
   }
   return true;
 }

@@ -2,7 +2,7 @@
 // chunked coding, bodies framed by the close; fed in chunks. Input: [chunk][maxBody][noBody]
 // then the response bytes. Invariants: coded errors only; events in order (head once, then
 // body parts, then done once, nothing after); the body within maxBody; a Content-Length body of
-// exactly that length.
+// exactly that length (none for HEAD, 204 and 304).
 import { fuzzFirmware, coded, latin1, fromLatin1, Violation } from "../engine.mjs";
 
 const R = (s) => fromLatin1("\x00\x40\x00" + s);
@@ -28,7 +28,7 @@ export default {
       head(status, reason, headers) {
         if (st.head || st.done) throw new Violation("head event twice or after done");
         if (!(status >= 100 && status <= 999)) throw new Violation("status " + status);
-        st.head = 1; st.headers = headers;
+        st.head = 1; st.headers = headers; st.status = status;
       },
       body(s) { if (!st.head || st.done) throw new Violation("body before head or after done"); st.body += s.length; },
       done() { if (!st.head || st.done) throw new Violation("done before head or twice"); st.done = 1; },
@@ -39,6 +39,8 @@ export default {
     if (st.body > maxBody) throw new Violation(`body of ${st.body} bytes over maxBody ${maxBody}`);
     const h = st.headers || {};
     const cl = h["content-length"], te = h["transfer-encoding"];
-    if (st.done && cl !== undefined && te === undefined && !noBody && /^[0-9]+$/.test(cl) && st.body !== Number(cl)) throw new Violation(`Content-Length ${cl}, body ${st.body}`);
+    const bodiless = noBody || st.status === 204 || st.status === 304;
+    if (st.done && cl !== undefined && te === undefined && !bodiless && /^[0-9]+$/.test(cl) && st.body !== Number(cl)) throw new Violation(`Content-Length ${cl}, body ${st.body}`);
+    if (st.done && bodiless && st.body) throw new Violation(`a body of ${st.body} bytes in a response that has none`);
   },
 };
