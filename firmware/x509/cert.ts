@@ -586,7 +586,8 @@ export function pemCerts(text: string): Uint8Array[] {
     const j = text.indexOf(END, i);
     if (j < 0) badDer("PEM block without END line");
     out.push(base64Decode(text.substring(i + BEGIN.length, j)));
-    i = text.indexOf(BEGIN, j);
+    // after the whole END line: a BEGIN made of its last dashes is not a block (fuzzing)
+    i = text.indexOf(BEGIN, j + END.length);
   }
   return out;
 }
