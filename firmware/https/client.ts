@@ -5,16 +5,17 @@
 import { Emitter } from "../util/emitter";
 import { EtError } from "../errors";
 import { VERSION } from "../board";
-import { TlsSocket, anchorsFrom } from "../tls/socket";
+import { TlsSocket } from "../tls/socket";
 import type { ConnectOptions } from "../tls/socket";
+import { resolveOptions } from "../tls/options";
+import type { TlsSetup } from "../tls/options";
 import { anchorsVersion } from "../tls/chaincache";
-import type { AnchorSource } from "../x509/anchor";
 import { ResponseParser } from "./parser";
 import { parseUrl, resolveLocation } from "./url";
 import type { Url } from "./url";
 
 /** The tls.connect options a request passes through (documented in tls/socket.ts). */
-type TlsPassThrough = Pick<ConnectOptions, "ca" | "timeout" | "recordSizeLimit" | "maxFragmentLength" | "tls12" | "rsaKeyExchange" | "session" | "pskKe" | "chainCache">;
+type TlsPassThrough = Pick<ConnectOptions, "ca" | "key" | "cert" | "timeout" | "recordSizeLimit" | "maxFragmentLength" | "tls12" | "rsaKeyExchange" | "session" | "pskKe" | "chainCache">;
 
 export interface RequestOptions extends TlsPassThrough {
   url?: string;
@@ -55,7 +56,7 @@ export class ClientRequest extends Emitter {
   private body: string;
   private cb: ((res: IncomingMessage) => void) | null;
   private redirects: number;
-  private anchors: AnchorSource;
+  private setup: TlsSetup;
   private sock: TlsSocket | null;
   private idle: any;
   private finished: boolean;
@@ -69,7 +70,9 @@ export class ClientRequest extends Emitter {
     this.body = "";
     this.cb = cb;
     this.redirects = 0;
-    this.anchors = anchorsFrom(o.ca);
+    // ca, key and cert resolved once for the request and its redirects (tls/options.ts).
+    this.setup = resolveOptions({ ca: o.ca, key: o.key, cert: o.cert });
+    this.setup.alpn = ["http/1.1"];
     this.sock = null;
     this.idle = null;
     this.finished = false;
@@ -93,8 +96,12 @@ export class ClientRequest extends Emitter {
     this.emit("error", e);
   }
 
-  // A kept connection is reused only under the same trust anchors it was verified with.
-  private key(): string { return this.url.host + ":" + this.url.port + "|" + anchorsVersion(this.anchors); }
+  // A kept connection is reused only under the same trust anchors it was verified with, and
+  // with the same client identity.
+  private key(): string {
+    const id = this.setup.identity;
+    return this.url.host + ":" + this.url.port + "|" + anchorsVersion(this.setup.anchors) + (id ? "#" + id.id : "");
+  }
 
   private send(): void {
     const self = this;
@@ -110,10 +117,10 @@ export class ClientRequest extends Emitter {
     let s: TlsSocket;
     try {
       s = new TlsSocket({
-        host: this.url.host, port: this.url.port, ca: this.anchors, alpn: ["http/1.1"], timeout: this.o.timeout,
+        host: this.url.host, port: this.url.port, timeout: this.o.timeout,
         recordSizeLimit: this.o.recordSizeLimit, maxFragmentLength: this.o.maxFragmentLength,
         tls12: this.o.tls12, rsaKeyExchange: this.o.rsaKeyExchange, session: this.o.session, pskKe: this.o.pskKe, chainCache: this.o.chainCache,
-      }, this.anchors);
+      }, this.setup);
     } catch (e) {
       this.fail(e as EtError);
       return;
@@ -201,6 +208,8 @@ export class ClientRequest extends Emitter {
       try { parser.push(d); } catch (e) { self.fail(e as EtError); }
     });
     s.on("end", function () {
+      // After an error (TLS_TRUNCATED, an alert) the socket still ends: the body is not complete.
+      if (self.finished) return;
       try { parser.close(); } catch (e) { self.fail(e as EtError); }
     });
     s.on("error", function (e: EtError) { self.fail(e); });

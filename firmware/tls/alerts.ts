@@ -60,3 +60,23 @@ export function alertFor(e: any): number {
   }
   return A_INTERNAL_ERROR;
 }
+
+// Alerts that, after the client answered a CertificateRequest, mean the server refused the device.
+const REFUSALS: { [alert: number]: string } = {
+  116: "certificate_required", 42: "bad_certificate", 48: "unknown_ca", 46: "certificate_unknown",
+  49: "access_denied", 43: "unsupported_certificate", 45: "certificate_expired", 44: "certificate_revoked",
+};
+
+/**
+ * The error for an alert received after we answered a CertificateRequest (`sent`: with a
+ * certificate; else with an empty one), or null when the alert is not about our certificate.
+ * handshake_failure counts only when we had none to send (what TLS 1.2 servers send then).
+ */
+export function refusalError(alert: number, sent: boolean): EtError | null {
+  const name = REFUSALS[alert] || (alert === A_HANDSHAKE_FAILURE && !sent ? "handshake_failure" : null);
+  if (!name) return null;
+  const check = sent
+    ? "check that the device certificate is registered and active on the server, issued by a CA the server trusts, within its validity dates, with the clientAuth usage, and sent with its intermediate certificates"
+    : "the server requires a client certificate: pass `key` and `cert` (the device's private key and certificate)";
+  return new EtError("CLIENT_CERT_REJECTED", "the server refused the client certificate (" + name + "): " + check, { alert: alert, name: name, received: true, sent: sent });
+}

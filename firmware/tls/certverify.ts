@@ -1,5 +1,6 @@
-// The server's CertificateVerify (RFC 8446 §4.4.3): the signature scheme must fit the leaf key
-// (TLS 1.3 binds ECDSA schemes to curves, and RSA to PSS), then the X.509 signature code verifies.
+// TLS 1.3 CertificateVerify (RFC 8446 §4.4.3): the content either side signs (ours is signed in
+// clientauth.ts), and the check of the server's: the signature scheme must fit the leaf key (TLS 1.3
+// binds ECDSA schemes to curves, and RSA to PSS), then the X.509 signature code verifies.
 import type { Job } from "../util/job";
 import { doneJob } from "../util/job";
 import type { PublicKeyInfo, SigAlg } from "../x509/cert";
@@ -31,6 +32,17 @@ function schemeAlg(scheme: number, key: PublicKeyInfo): SigAlg | null {
   if (scheme === C.SIG_RSA_PSS_RSAE_SHA512) return k === KEY_RSA ? alg(SIG_RSA_PSS, H_SHA512, 64) : null;
   if (scheme === C.SIG_ED25519) return k === KEY_ED25519 ? alg(SIG_ED25519, H_NONE, 0) : null;
   return null; // rsa_pkcs1_* are for certificates only in TLS 1.3
+}
+
+/** What a TLS 1.3 CertificateVerify signs (§4.4.3): 64 spaces, the context string for the
+ *  side that signs, a zero byte, the transcript hash. Used to verify the server's and to sign ours. */
+export function certificateVerifyContent(server: boolean, th: Uint8Array): Uint8Array {
+  const label = server ? "TLS 1.3, server CertificateVerify" : "TLS 1.3, client CertificateVerify";
+  const content = new Uint8Array(64 + label.length + 1 + th.length);
+  content.fill(32, 0, 64);
+  for (let i = 0; i < label.length; i++) content[64 + i] = label.charCodeAt(i);
+  content.set(th, 65 + label.length);
+  return content;
 }
 
 export function certificateVerifyJob(scheme: number, key: PublicKeyInfo, content: Uint8Array, sig: Uint8Array): Job<boolean> {

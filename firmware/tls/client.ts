@@ -56,7 +56,7 @@ export class TlsClient {
     const s12 = v.tls12 && v.session12 && v.session12.host === o.host ? v.session12 : null;
     this.offered12 = !!s12;
     const opts: ClientOptions = {
-      host: o.host, random: o.random, verifyChain: o.verifyChain, alpn: o.alpn, groups: o.groups, suites: o.suites,
+      host: o.host, random: o.random, verifyChain: o.verifyChain, alpn: o.alpn, identity: o.identity, groups: o.groups, suites: o.suites,
       recordSizeLimit: o.recordSizeLimit, maxFragmentLength: o.maxFragmentLength, maxHandshakeMessage: o.maxHandshakeMessage,
       psk: o.psk, pskKe: o.pskKe, takeShare: o.takeShare,
       // No key share is computed when none should be needed: resuming a TLS 1.2 session (and no
@@ -98,6 +98,11 @@ export class TlsClient {
 
   close(): void {
     if (this.c12) this.c12.close(); else this.c13.close();
+  }
+
+  /** See Engine.transportClosed. */
+  transportClosed(): boolean {
+    return this.c12 ? this.c12.transportClosed() : this.c13.transportClosed();
   }
 
   isConnected(): boolean {

@@ -33,6 +33,8 @@ import type { ClientOptions } from "./client13";
 import type { Handover, Session12 } from "./handshake-common";
 import { HT_HELLO_REQUEST, A_NO_RENEGOTIATION } from "./handshake-common";
 import { rsaEncryptPkcs1Job } from "./rsakex";
+import { certificateMessage, chooseScheme, parseCertRequest12, signCertificateVerifyJob } from "./clientauth";
+import type { CertRequest } from "./clientauth";
 import type { SigAlg } from "../x509/cert";
 import { KEY_EC, KEY_ED25519, KEY_RSA, KU_DIGITAL_SIGNATURE, KU_KEY_ENCIPHERMENT, SIG_ECDSA, SIG_ED25519, SIG_RSA_PKCS1, SIG_RSA_PSS, H_NONE, H_SHA256, H_SHA384, H_SHA512 } from "../x509/cert";
 import { verifySignatureJob } from "../x509/sigverify";
@@ -93,7 +95,11 @@ export class Client12 extends Engine {
   private th: Hash | null;
   private resumed: boolean;
   private ticketPromised: boolean;
-  private certRequested: boolean;
+  private certReq: CertRequest | null;
+  private certScheme: number;
+  /** The handshake messages so far, kept only when we may have to sign them (CertificateVerify
+   *  signs the messages themselves in TLS 1.2, not a transcript hash). */
+  private msgs: Uint8Array[] | null;
   private peer: PeerIdentity | null;
   private alpn: string | null;
   private group: number;
@@ -112,7 +118,8 @@ export class Client12 extends Engine {
     this.o = o; this.o12 = o12;
     this.hello = h.hello; this.sh = h.sh; this.shRaw = h.shRaw; this.ch = h.ch; this.share = h.share;
     this.ccsNext = false;
-    this.suite = null; this.th = null; this.resumed = false; this.ticketPromised = false; this.certRequested = false;
+    this.suite = null; this.th = null; this.resumed = false; this.ticketPromised = false; this.certReq = null; this.certScheme = 0;
+    this.msgs = o.identity ? [concat([h.ch]), concat([h.shRaw])] : null;
     this.peer = null; this.alpn = null; this.group = 0; this.premaster = null; this.cke = null; this.master = null;
     this.serverKeys = null; this.clientKeys = null; this.newTicket = null; this.ticketLifetime = 0;
   }
@@ -163,8 +170,15 @@ export class Client12 extends Engine {
   }
 
   private sendHandshake(msg: Uint8Array): void {
-    (this.th as Hash).update(msg);
+    this.transcript(msg);
     this.sendRecords(C.CT_HANDSHAKE, msg);
+  }
+
+  /** Adds a handshake message to the transcript (and to the kept messages while they matter). */
+  private transcript(raw: Uint8Array): void {
+    (this.th as Hash).update(raw);
+    // A copy: received messages are views into buffers the record layer may reuse.
+    if (this.msgs) this.msgs.push(concat([raw]));
   }
 
   private prf(secret: Uint8Array, label: string, seed: Uint8Array, n: number): Uint8Array {
@@ -244,6 +258,7 @@ export class Client12 extends Engine {
       if (!s) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_SESSION_ID", "the server resumed a session that was not offered");
       if (s.suite !== suite.id) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_SUITE", "the resumed session had another cipher suite");
       this.resumed = true;
+      this.msgs = null;
       this.master = s.master;
       this.peer = s.peer;
       this.keys();
@@ -265,7 +280,7 @@ export class Client12 extends Engine {
     const chain: Uint8Array[] = [];
     while (list.left() > 0) chain.push(list.vecBytes(3));
     if (!chain.length) tlsFail(A_DECODE_ERROR, "TLS_NO_CERTIFICATE", "the server sent no certificate");
-    (this.th as Hash).update(m.raw);
+    this.transcript(m.raw);
     this.progress("certificate");
     const self = this;
     const suite = this.suite as Suite12;
@@ -298,7 +313,7 @@ export class Client12 extends Engine {
     const peer = this.peer as PeerIdentity;
     const alg = schemeAlg12(scheme, (this.suite as Suite12).kx, peer.spki.kind);
     if (!alg) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_SIGNATURE_SCHEME", "signature scheme 0x" + scheme.toString(16) + " does not fit the server's key and cipher suite");
-    (this.th as Hash).update(m.raw);
+    this.transcript(m.raw);
     // Signed: client_random + server_random + ServerECDHParams (§7.4.3, RFC 8422 §5.4).
     const signed = concat([this.hello.random, this.sh.random, m.body.subarray(0, paramsEnd)]);
     this.group = group;
@@ -326,16 +341,21 @@ export class Client12 extends Engine {
   }
 
   private expectServerHelloDone(m: HandshakeMessage): Job<any> | null {
-    if (m.type === C.HT_CERTIFICATE_REQUEST && !this.certRequested) {
-      // We have no client certificate: an empty Certificate answers it (§7.4.6).
-      this.certRequested = true;
-      (this.th as Hash).update(m.raw);
+    if (m.type === C.HT_CERTIFICATE_REQUEST && !this.certReq) {
+      // Answered after ServerHelloDone: our Certificate, or an empty one when none is configured
+      // (§7.4.6). A scheme for our key is chosen now, so an unusable key fails before we send.
+      this.certReq = parseCertRequest12(m.body);
+      if (this.o.identity) this.certScheme = chooseScheme(this.o.identity, this.certReq);
+      else this.msgs = null;
+      this.transcript(m.raw);
+      this.progress("certificate_request");
       return null;
     }
+    if (!this.certReq) this.msgs = null;
     this.expect(m, C.HT_SERVER_HELLO_DONE, "ServerHelloDone");
     if (m.body.length) tlsFail(A_DECODE_ERROR, "TLS_DECODE", "ServerHelloDone with a body");
-    (this.th as Hash).update(m.raw);
-    if ((this.suite as Suite12).kx !== KX_RSA) { this.clientFlight(); return null; }
+    this.transcript(m.raw);
+    if ((this.suite as Suite12).kx !== KX_RSA) return this.clientFlight();
     // RSA key transport: premaster = client_version(0x0303) || 46 random bytes, encrypted.
     const pm = new Uint8Array(48);
     pm.set(this.o.random(46), 2);
@@ -346,24 +366,42 @@ export class Client12 extends Engine {
       self.premaster = pm;
       self.cke = new Writer(ct.length + 2).vecBytes(2, ct).result();
       self.progress("key_exchange");
-      self.clientFlight();
-      return null;
+      return self.clientFlight();
     });
   }
 
-  /** Certificate (if asked), ClientKeyExchange, ChangeCipherSpec, Finished. */
-  private clientFlight(): void {
-    if (this.certRequested) this.sendHandshake(handshakeMessage(C.HT_CERTIFICATE, new Uint8Array(3)));
+  /** Certificate (if asked), ClientKeyExchange, CertificateVerify (if we sent a certificate;
+   *  signed in slices), ChangeCipherSpec, Finished. */
+  private clientFlight(): Job<any> | null {
+    const id = this.o.identity;
+    if (this.certReq) {
+      this.sendHandshake(certificateMessage(id ? id.chain : [], null));
+      this.certAnswer = id ? 2 : 1;
+    }
     this.sendHandshake(handshakeMessage(C.HT_CLIENT_KEY_EXCHANGE, this.cke as Uint8Array));
     // Extended master secret (RFC 7627 §4): the session hash covers ClientHello..ClientKeyExchange.
     this.master = this.prf(this.premaster as Uint8Array, "extended master secret", (this.th as Hash).digest(), 48);
     (this.premaster as Uint8Array).fill(0);
     this.premaster = null;
     this.cke = null;
+    if (!this.certReq || !id) return this.finishFlight();
+    const content = concat(this.msgs as Uint8Array[]);
+    this.msgs = null;
+    this.progress("client_certificate");
+    const self = this;
+    return andThen(signCertificateVerifyJob(id, this.certScheme, content, this.o.random), function (cv: Uint8Array) {
+      self.sendHandshake(cv);
+      self.progress("client_certificate_verify");
+      return self.finishFlight();
+    });
+  }
+
+  private finishFlight(): null {
     this.keys();
     this.sendFinished();
     this.state = this.ticketPromised ? this.expectNewSessionTicket : this.expectCcs;
     this.ccsNext = !this.ticketPromised;
+    return null;
   }
 
   /** key_block (§6.3): client key, server key, client IV, server IV. Sets our write keys aside. */
@@ -394,7 +432,7 @@ export class Client12 extends Engine {
     const hint = r.u32();
     const ticket = r.vecBytes(2);
     r.done();
-    (this.th as Hash).update(m.raw);
+    this.transcript(m.raw);
     // An empty ticket means the server will not issue one after all (RFC 5077 §3.3).
     if (ticket.length) { this.newTicket = concat([ticket]); this.ticketLifetime = hint; }
     this.state = this.expectCcs;

@@ -4,9 +4,9 @@
 import type { Hash } from "../crypto/types";
 import type { Job } from "../util/job";
 import { andThen } from "../util/job";
-import { ascii, concat, ctEqual, toHex } from "../util/bytes";
+import { concat, ctEqual, toHex } from "../util/bytes";
 import { EtError } from "../errors";
-import { Reader, Writer } from "./codec";
+import { Reader } from "./codec";
 import * as C from "./constants";
 import {
   tlsFail, A_DECODE_ERROR, A_DECRYPT_ERROR, A_ILLEGAL_PARAMETER,
@@ -21,10 +21,12 @@ import { SUITES13, findSuite } from "./suites";
 import { KeySchedule } from "./keyschedule";
 import type { Ephemeral } from "./kex";
 import { keyShareJob, sharedSecretJob } from "./kex";
-import { certificateVerifyJob } from "./certverify";
+import { certificateVerifyContent, certificateVerifyJob } from "./certverify";
 import type { PeerIdentity } from "./certverify";
-import type { Handover } from "./handshake-common";
+import type { ClientIdentity, Handover } from "./handshake-common";
 import { HT_HELLO_REQUEST } from "./handshake-common";
+import { certificateMessage, chooseScheme, parseCertRequest13, signCertificateVerifyJob } from "./clientauth";
+import type { CertRequest } from "./clientauth";
 
 export interface ClientOptions {
   /** Name the certificate must match; also sent as SNI unless it is an IP address. */
@@ -33,6 +35,8 @@ export interface ClientOptions {
   /** Validates the presented chain (DER, leaf first) for `host`: throws or fails the Job on error. */
   verifyChain: (chain: Uint8Array[], host: string) => Job<PeerIdentity>;
   alpn?: string[];
+  /** The device's certificate chain and key, sent when the server asks (tls/options.ts). */
+  identity?: ClientIdentity | null;
   groups?: number[];
   suites?: number[];
   /** Largest record plaintext we want to receive (record_size_limit), 0 for none. */
@@ -116,7 +120,8 @@ export class Client13 extends Engine {
   private cAp: Uint8Array | null;
   private sAp: Uint8Array | null;
   private resMaster: Uint8Array | null;
-  private certContext: Uint8Array | null;
+  private certReq: CertRequest | null;
+  private certScheme: number;
   private peer: PeerIdentity | null;
   private alpn: string | null;
   private ccsAllowed: boolean;
@@ -132,7 +137,7 @@ export class Client13 extends Engine {
     this.hello = null; this.ch1 = null; this.share = null; this.retried = false;
     this.suite = null; this.th = null; this.ks = null;
     this.cHs = null; this.sHs = null; this.cAp = null; this.sAp = null; this.resMaster = null;
-    this.certContext = null; this.peer = null; this.alpn = null; this.ccsAllowed = false;
+    this.certReq = null; this.certScheme = 0; this.peer = null; this.alpn = null; this.ccsAllowed = false;
     this.psk = o.psk || null; this.resumed = false; this.helloRequest = false;
   }
 
@@ -425,11 +430,13 @@ export class Client13 extends Engine {
   }
 
   private expectCertificate(m: HandshakeMessage): Job<any> | null {
-    if (m.type === C.HT_CERTIFICATE_REQUEST && this.certContext === null) {
-      const r = new Reader(m.body);
-      this.certContext = r.vecBytes(1);
-      readExtensions(r, null, "CertificateRequest"); // unknown ones are ignored here (§4.3.2)
+    if (m.type === C.HT_CERTIFICATE_REQUEST && this.certReq === null) {
+      // Unknown extensions are ignored here (§4.3.2). A scheme for our key is chosen now, so a
+      // key the server cannot accept fails before anything more is sent.
+      this.certReq = parseCertRequest13(m.body);
+      if (this.o.identity) this.certScheme = chooseScheme(this.o.identity, this.certReq);
       (this.th as Hash).update(m.raw);
+      this.progress("certificate_request");
       return null;
     }
     this.expect(m, C.HT_CERTIFICATE, "Certificate");
@@ -463,10 +470,7 @@ export class Client13 extends Engine {
     if (SIG_ALGS.indexOf(scheme) < 0) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_SIGNATURE_SCHEME", "signature scheme 0x" + scheme.toString(16) + " was not offered");
     const th = (this.th as Hash).digest();
     (this.th as Hash).update(m.raw);
-    const content = new Uint8Array(64 + 34 + th.length);
-    content.fill(32, 0, 64);
-    content.set(ascii("TLS 1.3, server CertificateVerify"), 64);
-    content.set(th, 98);
+    const content = certificateVerifyContent(true, th);
     const self = this;
     return andThen(certificateVerifyJob(scheme, (this.peer as PeerIdentity).spki, content, sig), function (ok: boolean) {
       if (!ok) tlsFail(A_DECRYPT_ERROR, "TLS_BAD_CERTIFICATE_VERIFY", "the server's CertificateVerify signature does not verify");
@@ -489,11 +493,29 @@ export class Client13 extends Engine {
     this.sAp = ks.derive("s ap traffic", th2);
     this.rec.read = ks.cipher(this.sAp);
     // Our second flight (the CCS and the handshake write key were set after ServerHello):
-    // (empty) Certificate if asked, then Finished.
+    // if asked, Certificate (ours, or an empty one) and CertificateVerify (signed in slices), then Finished.
     this.ccsAllowed = false;
-    if (this.certContext !== null) this.sendHandshake(handshakeMessage(C.HT_CERTIFICATE, new Writer(8).vecBytes(1, this.certContext).u24(0).result()));
+    const req = this.certReq, id = this.o.identity;
+    if (!req) return this.finishFlight();
+    this.sendHandshake(certificateMessage(id ? id.chain : [], req.context));
+    this.certAnswer = id ? 2 : 1;
+    if (!id) return this.finishFlight();
+    this.progress("client_certificate");
+    const self = this;
+    const content = certificateVerifyContent(false, th.digest());
+    return andThen(signCertificateVerifyJob(id, this.certScheme, content, this.o.random), function (cv: Uint8Array) {
+      self.sendHandshake(cv);
+      self.progress("client_certificate_verify");
+      return self.finishFlight();
+    });
+  }
+
+  /** Finished, then the application keys: the handshake is done. */
+  private finishFlight(): null {
+    const ks = this.ks as KeySchedule;
+    const th = this.th as Hash;
     this.sendHandshake(handshakeMessage(C.HT_FINISHED, ks.finished(this.cHs as Uint8Array, th.digest())));
-    this.rec.write = ks.cipher(this.cAp, true);
+    this.rec.write = ks.cipher(this.cAp as Uint8Array, true);
     this.resMaster = ks.derive("res master", th.digest());
     const group = this.hello ? this.hello.keyShares[0].group : 0;
     // Handshake state not needed any more: the transcript alone is a few KB.

@@ -6,7 +6,7 @@ import { runSliced } from "../util/job";
 import { concat } from "../util/bytes";
 import { EtError } from "../errors";
 import { CT_ALERT, CT_APPLICATION_DATA } from "./constants";
-import { alertFor, tlsFail, A_CLOSE_NOTIFY, A_DECODE_ERROR, A_UNEXPECTED_MESSAGE } from "./alerts";
+import { alertFor, refusalError, tlsFail, A_CLOSE_NOTIFY, A_DECODE_ERROR, A_UNEXPECTED_MESSAGE } from "./alerts";
 import type { RecordLayer } from "./record";
 import type { HandshakeMessage, HandshakeReader } from "./messages";
 import type { ConnectionInfo } from "./client13";
@@ -29,13 +29,16 @@ export abstract class Engine {
   /** Warning-level alerts other than close_notify change nothing (TLS 1.2: no_renegotiation,
    *  unrecognized_name, ...). */
   protected ignoreWarnings: boolean;
+  /** How we answered a CertificateRequest: 0 not asked, 1 with no certificate, 2 with ours.
+   *  An alert after an answer may be the server refusing the device (CLIENT_CERT_REJECTED). */
+  protected certAnswer: number;
 
   constructor(rec: RecordLayer, hs: HandshakeReader) {
     const nop = function () { /* no listener */ };
     this.onSend = nop; this.onConnected = nop; this.onData = nop; this.onEnd = nop; this.onError = nop;
     this.onProgress = nop;
     this.rec = rec; this.hs = hs;
-    this.state = null; this.busy = false; this.closed = false; this.ignoreWarnings = false;
+    this.state = null; this.busy = false; this.closed = false; this.ignoreWarnings = false; this.certAnswer = 0;
   }
 
   /** The state after the handshake (post-handshake messages). */
@@ -66,6 +69,19 @@ export abstract class Engine {
   }
 
   isConnected(): boolean { return !this.closed && this.state === this.connected; }
+
+  /** The transport closed. An alert that arrived while a Job was running (a server refusing our
+   *  certificate while we sign our CertificateVerify) is still waiting in the record layer:
+   *  it is reported (true) instead of being lost to a "closed during the handshake". */
+  transportClosed(): boolean {
+    if (this.closed) return true;
+    try {
+      for (let r = this.rec.next(); r; r = this.rec.next()) {
+        if (r.type === CT_ALERT) { this.onAlert(r.data); return this.closed; }
+      }
+    } catch (ignored) { /* a broken record: the connection is gone anyway */ }
+    return false;
+  }
 
   protected progress(step: string): void { this.onProgress(step); }
 
@@ -119,7 +135,8 @@ export abstract class Engine {
     }
     if (data[0] === 1 && this.ignoreWarnings) return;
     this.closed = true;
-    this.onError(new EtError("TLS_ALERT_RECEIVED", "the server sent alert " + data[1], { alert: data[1], received: true }));
+    const refused = this.certAnswer ? refusalError(data[1], this.certAnswer === 2) : null;
+    this.onError(refused || new EtError("TLS_ALERT_RECEIVED", "the server sent alert " + data[1], { alert: data[1], received: true }));
   }
 
   /** Sends the alert for `e` (unless the socket is gone), closes, reports. */

@@ -5,6 +5,15 @@ import type { RecordLayer } from "./record";
 import type { HandshakeReader, HelloParams, ServerHello } from "./messages";
 import type { Ephemeral } from "./kex";
 import type { PeerIdentity } from "./certverify";
+import type { PrivateKey } from "../identity/key";
+
+/** The device's certificate chain (DER, leaf first) and its private key (tls/options.ts). */
+export interface ClientIdentity {
+  chain: Uint8Array[];
+  key: PrivateKey;
+  /** Short fingerprint of the leaf: sessions and kept connections are per identity. */
+  id: string;
+}
 
 /** Everything the TLS 1.2 client needs to continue the connection after the ServerHello. */
 export interface Handover {

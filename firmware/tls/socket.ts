@@ -2,14 +2,11 @@
 // (events connect, data, end, close, error; write, end), so code written for `net` runs on it.
 // Network bytes arrive as byte strings in small chunks; writes are paced by `drain` (FACTS §6).
 import { Emitter } from "../util/emitter";
-import { fromBinary, toBinary, toHex } from "../util/bytes";
-import { SHA256 } from "../crypto/sha2";
+import { concat, fromBinary, toBinary } from "../util/bytes";
 import { EtError } from "../errors";
-import type { AnchorSource, TrustAnchor } from "../x509/anchor";
-import { anchorFromCert, memoryAnchors } from "../x509/anchor";
-import { pemCerts } from "../x509/cert";
-import { open as openCaStore } from "../castore/store";
 import { random } from "../entropy/index";
+import { resolveOptions } from "./options";
+import type { TlsSetup } from "./options";
 import { TlsClient } from "./client";
 import type { ConnectionInfo, SessionTicket } from "./client13";
 import type { Session12 } from "./handshake-common";
@@ -22,13 +19,22 @@ import { RECORD_BUFFER } from "../board";
 
 declare function require(name: string): any;
 
+export { anchorsFrom } from "./options";
+
 export interface ConnectOptions {
   host: string;
   port?: number;
   /** Name to verify and send as SNI when `host` is an address to connect to but not the name. */
   servername?: string;
-  /** Trust anchors: an AnchorSource (the CA store), PEM text, or an array of PEM/DER certificates. */
+  /** Trust anchors: an AnchorSource (the CA store), or certificates in any form of tls/options.ts
+   *  (PEM text, DER string or bytes, ArrayBuffer, an array, a Storage file name, a function). */
   ca?: any;
+  /** The device's private key (PEM PKCS#8/SEC1/PKCS#1 or DER, same forms) and certificate chain
+   *  (leaf first), sent when the server asks for a client certificate. */
+  key?: any;
+  cert?: any;
+  /** ALPN protocols to offer (Node's name); `alpn` is the older name of the same option. */
+  ALPNProtocols?: string[];
   alpn?: string[];
   /** Milliseconds for TCP connect plus handshake (default 60000: handshakes take seconds here). */
   timeout?: number;
@@ -51,59 +57,22 @@ export interface ConnectOptions {
   chainCache?: ChainCache | false;
 }
 
-/** Anchors from what an application may pass as `ca`. */
-export function anchorsFrom(ca: any): AnchorSource {
-  if (ca && typeof ca.findByIssuer === "function") return ca as AnchorSource;
-  if (ca === undefined || ca === null) {
-    // No `ca`: the CA store installed in Storage (castore.open(); checked, kept open). A store
-    // that is present but refused throws its CASTORE_* error; none at all is NO_TRUST_ANCHORS.
-    try {
-      return openCaStore();
-    } catch (e) {
-      if ((e as EtError).code !== "CASTORE_NOT_FOUND") throw e;
-      throw new EtError("NO_TRUST_ANCHORS", "no trust anchors: pass `ca` or install a CA store (" + (e as EtError).message + "); unverified TLS is never used");
-    }
-  }
-  const items: any[] = typeof ca === "string" ? [ca] : ca || [];
-  if (sameText(items, lastCa)) return lastAnchors as AnchorSource;
-  const list: TrustAnchor[] = [];
-  for (let i = 0; i < items.length; i++) {
-    const certs = typeof items[i] === "string" ? pemCerts(items[i]) : [items[i] as Uint8Array];
-    if (!certs.length) throw new EtError("CA_NOT_PEM", "ca entry " + i + " holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)");
-    for (let j = 0; j < certs.length; j++) list.push(anchorFromCert(certs[j]));
-  }
-  if (!list.length) throw new EtError("NO_TRUST_ANCHORS", "no trust anchors: pass `ca` or install a CA store; unverified TLS is never used");
-  // A fingerprint of these anchors stands for a store version: sessions and cached chains
-  // verified under other anchors are not used with these (chaincache.ts, resume.ts).
-  const fp = SHA256.create();
-  for (let i = 0; i < list.length; i++) {
-    const c = list[i].cert;
-    if (c) fp.update(c.der);
-  }
-  const src: any = memoryAnchors(list);
-  src.version = "m" + toHex(fp.digest()).substr(0, 24);
-  lastCa = items.slice();
-  lastAnchors = src;
-  return src as AnchorSource;
-}
-
-// The anchors made from the last `ca` given as text. Apps pass the same PEM on every request,
-// and parsing it took ~40 ms per request on the interpreter. Only strings are matched: they
-// cannot change in place, as a Uint8Array can.
-let lastCa: any[] | null = null;
-let lastAnchors: AnchorSource | null = null;
-
-function sameText(a: any[], b: any[] | null): boolean {
-  if (!b || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (typeof a[i] !== "string" || a[i] !== b[i]) return false;
-  return true;
-}
-
 const CHUNK = 1024;
 
 export class TlsSocket extends Emitter {
   info: ConnectionInfo | null;
   ticket: SessionTicket | null;
+  /** The protocol the server chose by ALPN, false when none (as Node's). */
+  alpnProtocol: string | false;
+  /** True when the connection closed after the handshake without close_notify. */
+  truncated: boolean;
+  /** Writes (and an end()) made before the handshake finished: sent once it has. */
+  private pending: Uint8Array[];
+  private endPending: boolean;
+  /** The server asked for a client certificate, and no application data has come yet. */
+  private certAsked: boolean;
+  /** The TCP connection is gone: nothing more can be written (the interpreter throws). */
+  private netClosed: boolean;
   private tls: TlsClient;
   private net: any;
   private out: string;
@@ -114,33 +83,43 @@ export class TlsSocket extends Emitter {
   private finished: boolean;
   private timer: any;
 
-  constructor(o: ConnectOptions, anchors: AnchorSource) {
+  constructor(o: ConnectOptions, setup: TlsSetup) {
     super();
     const self = this;
+    const anchors = setup.anchors, id = setup.identity;
     this.info = null; this.ticket = null; this.net = null; this.out = ""; this.waiting = false;
+    this.alpnProtocol = false; this.truncated = false; this.pending = []; this.endPending = false; this.certAsked = false; this.netClosed = false;
     this.ended = false; this.closed = false; this.finished = false; this.timer = null;
     const name = o.servername || o.host;
-    // Resumption: sessions are kept per server name and address, under the anchors' version.
-    const key = name + "@" + o.host + ":" + (o.port || 443);
+    // Resumption: sessions are kept per server name and address, under the anchors' version,
+    // and per client identity (a session made with one device certificate is not offered with another).
+    const key = name + "@" + o.host + ":" + (o.port || 443) + (id ? "#" + id.id : "");
     const ver = anchorsVersion(anchors);
     const cache: SessionCache | null = o.session === false || !ver ? null : o.session || defaultSessions;
     const s12 = cache && o.tls12 !== false ? cache.get12(key, ver) : null;
     this.tls = new TlsClient({
-      host: name, random: random, verifyChain: cachingVerifier(anchors, o.chainCache === false ? null : o.chainCache || defaultChainCache), alpn: o.alpn,
+      host: name, random: random, verifyChain: cachingVerifier(anchors, o.chainCache === false ? null : o.chainCache || defaultChainCache), alpn: setup.alpn, identity: id,
       recordSizeLimit: o.recordSizeLimit === undefined ? RECORD_BUFFER : o.recordSizeLimit, maxFragmentLength: o.maxFragmentLength,
       psk: cache ? cache.take13(key, ver) : null, pskKe: !!o.pskKe, takeShare: takeShare,
     }, { tls12: o.tls12 !== false, rsaKeyExchange: !!o.rsaKeyExchange, session12: s12, sessionLifetime: o.sessionLifetime || 86400 });
     const t = this.tls;
     t.onSend = function (b: Uint8Array) { self.queue(toBinary(b)); };
-    t.onProgress = function (step: string) { self.emit("progress", step); };
+    t.onProgress = function (step: string) {
+      if (step === "certificate_request") self.certAsked = true;
+      self.emit("progress", step);
+    };
     t.onConnected = function (info: ConnectionInfo) {
       clearTimeout(self.timer);
       self.info = info;
+      self.alpnProtocol = info.alpn || false;
       self.emit("connect", info);
       self.emit("secureConnect", info);
+      // Events are asynchronous: the queued writes go out before the connect listeners run.
+      self.sendPending();
     };
     // In pieces of at most 1 KB: a 16 KB record is never a 16 KB string too.
     t.onData = function (b: Uint8Array) {
+      self.certAsked = false;
       const n = b.length;
       for (let o = 0; o < n; o += 1024) self.emit("data", toBinary(b.subarray(o, o + 1024 < n ? o + 1024 : n)));
     };
@@ -148,6 +127,8 @@ export class TlsSocket extends Emitter {
     t.onError = function (e: EtError) {
       // A TLS 1.2 session that led to a failed handshake is not offered again.
       if (cache && s12 && !self.info) cache.drop12(key);
+      // Once the socket has closed (TCP gone, local end) a late engine error adds nothing.
+      if (self.closed) return;
       self.emit("error", e);
       self.shut();
     };
@@ -181,7 +162,16 @@ export class TlsSocket extends Emitter {
     s.on("drain", function () { self.waiting = false; self.flush(); if (self.closed) self.finish(); });
     s.on("error", function (e: any) { self.fail(new EtError("NET_ERROR", "network error: " + (e && e.message ? e.message : e))); });
     s.on("close", function () {
-      if (!self.ended && !self.closed && self.tls.isConnected()) self.emit("error", new EtError("TLS_TRUNCATED", "the connection closed without close_notify"));
+      self.netClosed = true;
+      // An alert still waiting behind a running Job is reported (through onError) first.
+      if (!self.closed) self.tls.transportClosed();
+      if (!self.ended && !self.closed && self.tls.isConnected()) {
+        self.truncated = true;
+        // TLS 1.3 servers refuse a client certificate after the handshake looked finished; when
+        // the app wrote at once, the server's TCP reset can destroy its alert before it is read.
+        const hint = self.certAsked ? " (right after client authentication: the server may have refused the client certificate and its alert was lost)" : "";
+        self.emit("error", new EtError("TLS_TRUNCATED", "the connection closed without close_notify" + hint));
+      }
       else if (!self.info && !self.closed) self.emit("error", new EtError("TLS_TRUNCATED", "the connection closed during the handshake"));
       // Nothing more can be sent: drop the queue so that shut() finishes at once.
       self.out = ""; self.waiting = false;
@@ -191,12 +181,13 @@ export class TlsSocket extends Emitter {
   }
 
   private queue(s: string): void {
+    if (this.netClosed) return;
     this.out += s;
     this.flush();
   }
 
   private flush(): void {
-    if (this.waiting || !this.out.length || !this.net) return;
+    if (this.waiting || !this.out.length || !this.net || this.netClosed) return;
     const piece = this.out.substr(0, CHUNK);
     this.out = this.out.substr(CHUNK);
     this.waiting = true;
@@ -209,9 +200,13 @@ export class TlsSocket extends Emitter {
     this.shut();
   }
 
+  /** The connection is going away (close_notify, TCP closed, an error, end()): "end" once,
+   *  then "close" once the queue is out (finish). */
   private shut(): void {
     if (this.closed) return;
     this.closed = true;
+    this.pending = [];
+    if (!this.ended) { this.ended = true; this.emit("end"); }
     clearTimeout(this.timer);
     const self = this;
     // Queued records (data written just before end(), an alert, close_notify) must go out before
@@ -232,21 +227,32 @@ export class TlsSocket extends Emitter {
     setTimeout(function () { if (n) n.end(); self.emit("close"); }, 0);
   }
 
-  /** Sends application data (string of bytes or Uint8Array). */
+  /** Sends application data (string of bytes or Uint8Array); before the handshake has
+   *  finished it is queued and sent after it, as Espruino's net sockets do before connecting. */
   write(data: string | Uint8Array): boolean {
     // After an error or close the data is dropped, as by Espruino's net sockets: the app already
     // got (or is about to get, events being asynchronous) "error"/"close". Throwing here instead
     // crashed apps that write from their "connect" callback when the server failed the
     // connection right after the handshake, before that callback ran.
     if (this.closed) return false;
-    const b = typeof data === "string" ? fromBinary(data) : data;
-    this.tls.write(b);
+    const b = typeof data === "string" ? fromBinary(data) : concat([data]);
+    if (!this.info) this.pending.push(b); else this.tls.write(b);
     return false;
   }
 
-  /** Sends close_notify (after `data`, if given) and closes. */
+  private sendPending(): void {
+    const p = this.pending;
+    this.pending = [];
+    for (let i = 0; i < p.length; i++) this.tls.write(p[i]);
+    if (this.endPending) this.end();
+  }
+
+  /** Sends close_notify (after `data`, if given) and closes. Before the handshake has finished:
+   *  after the queued writes once it has, or at once when nothing was written. */
   end(data?: string | Uint8Array): void {
     if (data !== undefined) this.write(data);
+    if (!this.info && this.pending.length && !this.closed) { this.endPending = true; return; }
+    this.endPending = false;
     this.tls.close();
     this.shut();
   }
@@ -254,7 +260,8 @@ export class TlsSocket extends Emitter {
 
 /** tls.connect(options, cb): cb runs once the handshake has verified the server. */
 export function connect(o: ConnectOptions, cb?: (info: ConnectionInfo) => void): TlsSocket {
-  const s = new TlsSocket(o, anchorsFrom(o.ca));
+  // ca, key, cert resolved here, before any byte goes out: option errors throw (KEY_CERT_MISMATCH...).
+  const s = new TlsSocket(o, resolveOptions(o));
   if (cb) s.on("connect", cb);
   return s;
 }
