@@ -23,6 +23,7 @@ export function mtlsPki() {
     return c;
   };
   const p256 = device("device-p256", { issuer: ca });
+  const p384 = device("device-p384", { issuer: ca, key: "ec384" });
   const rsa = device("device-rsa", { issuer: ca, key: "rsa" });
   const foreign = device("device-foreign", { issuer: other });
   const expired = device("device-expired", { issuer: ca, startDaysAgo: 40, days: 30 });
@@ -31,7 +32,7 @@ export function mtlsPki() {
   const pkcs1 = execFileSync("openssl", ["rsa", "-in", rsa.keyFile, "-traditional"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
   const encrypted = execFileSync("openssl", ["pkey", "-in", p256.keyFile, "-aes256", "-passout", "pass:secret"], { encoding: "utf8" });
   const keyDer = execFileSync("openssl", ["pkey", "-in", p256.keyFile, "-outform", "DER"]);
-  made = { server, ca, other, p256, rsa, foreign, expired, sec1, pkcs1, encrypted, keyDer, dir: pki.dir, pemToDer };
+  made = { server, ca, other, p256, p384, rsa, foreign, expired, sec1, pkcs1, encrypted, keyDer, dir: pki.dir, pemToDer };
   return made;
 }
 

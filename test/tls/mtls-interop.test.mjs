@@ -22,6 +22,7 @@ function need(t, bin, pkg) {
 const P = () => mtlsPki();
 const KEYS = {
   p256: () => ({ key: P().p256.keyPem, cert: P().p256.pem, cn: "device-p256" }),
+  p384: () => ({ key: P().p384.keyPem, cert: P().p384.pem, cn: "device-p384" }),
   rsa: () => ({ key: P().pkcs1, cert: P().rsa.pem, cn: "device-rsa" }),
 };
 // RSA signing arrives after ECDSA (firmware/crypto/rsa-sign.ts starts as a stub): the RSA cases
@@ -37,6 +38,9 @@ function ok(r, what) {
 // OpenSSL names for the schemes, and how its page reports the client's signature.
 const SCHEMES = [
   { key: "p256", sigalgs: "ECDSA+SHA256", type: "ECDSA", digest: "SHA256", versions: ["1.3", "1.2"] },
+  // TLS 1.3 only: in TLS 1.2 OpenSSL also wants the client key's curve among the client's
+  // supported_groups (tls12_check_peer_sigalg: "wrong curve"), and P-384 key exchange is not offered.
+  { key: "p384", sigalgs: "ECDSA+SHA384", type: "ECDSA", digest: "SHA384", versions: ["1.3"] },
   { key: "rsa", sigalgs: "rsa_pss_rsae_sha256", type: "RSA-PSS", digest: "SHA256", versions: ["1.3", "1.2"] },
   { key: "rsa", sigalgs: "rsa_pss_rsae_sha384", type: "RSA-PSS", digest: "SHA384", versions: ["1.3", "1.2"] },
   { key: "rsa", sigalgs: "rsa_pss_rsae_sha512", type: "RSA-PSS", digest: "SHA512", versions: ["1.3", "1.2"] },

@@ -215,3 +215,14 @@ test("socket: a fatal alert (the server's certificate is refused) gives error, e
   const [r] = await runCases(srv.port, [{ name: "untrusted", opts: "{ ca: CA_PEM }" }]);
   assert.deepEqual(r.events, ["error:UNKNOWN_ISSUER", "end", "close"]);
 });
+
+test("TLS 1.3 CertificateRequest without signature_algorithms -> TLS_MISSING_EXTENSION, alert missing_extension (109)", { timeout: 60000 }, async () => {
+  const P = mtlsPki();
+  // context "" and an empty extension list
+  const srv = await scriptedServer({ chain: P.server, flight: ["EE", (ctx) => seal(ctx.keys.sHs, 22, handshake(13, Buffer.from([0, 0, 0])))] });
+  closers.push(srv.close);
+  const [r] = await runCases(srv.port, [{ name: "no sigalgs", opts: "{ ca: CA_PEM, key: KEY_PEM, cert: CERT_PEM }" }]);
+  assert.equal(r.events[0], "error:TLS_MISSING_EXTENSION", r.message);
+  const res = await srv.result;
+  assert.deepEqual(res.alerts.map((x) => x.desc), [109]);
+});
