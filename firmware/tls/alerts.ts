@@ -70,10 +70,11 @@ const REFUSALS: { [alert: number]: string } = {
 /**
  * The error for an alert received after we answered a CertificateRequest (`sent`: with a
  * certificate; else with an empty one), or null when the alert is not about our certificate.
- * handshake_failure counts only when we had none to send (what TLS 1.2 servers send then).
+ * handshake_failure and decode_error count only when we had none to send: what TLS 1.2 servers
+ * send then (OpenSSL: handshake_failure; GnuTLS 3.7: decode_error).
  */
 export function refusalError(alert: number, sent: boolean): EtError | null {
-  const name = REFUSALS[alert] || (alert === A_HANDSHAKE_FAILURE && !sent ? "handshake_failure" : null);
+  const name = REFUSALS[alert] || (sent ? null : alert === A_HANDSHAKE_FAILURE ? "handshake_failure" : alert === A_DECODE_ERROR ? "decode_error" : null);
   if (!name) return null;
   const check = sent
     ? "check that the device certificate is registered and active on the server, issued by a CA the server trusts, within its validity dates, with the clientAuth usage, and sent with its intermediate certificates"

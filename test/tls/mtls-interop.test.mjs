@@ -189,3 +189,20 @@ test("https.get passes key and cert through: OpenSSL TLS 1.3 -Verify 1 shows the
     assert.equal(pageClientCn(r.page), "device-p256");
   } finally { await srv.stop(); }
 });
+
+test("GnuTLS --require-client-cert refuses a client without a certificate and one from another CA: CLIENT_CERT_REJECTED in TLS 1.3 and 1.2", { timeout: 120000 }, async (t) => {
+  if (!need(t, "gnutls-serv", "gnutls-bin")) return;
+  for (const v of ["1.3", "1.2"]) {
+    const srv = await gnutlsMtls(v);
+    try {
+      const [none] = await getWith(srv.port, {}, { get: false });
+      assert.equal(none.error, "CLIENT_CERT_REJECTED", `${v} none: ${none.error} ${none.message}`);
+      assert.equal(none.detail.sent, false);
+      const [foreign] = await getWith(srv.port, { key: P().foreign.keyPem, cert: P().foreign.pem }, { get: false });
+      assert.equal(foreign.error, "CLIENT_CERT_REJECTED", `${v} foreign: ${foreign.error} ${foreign.message}`);
+      assert.equal(foreign.detail.sent, true);
+      assert.equal(foreign.got, "");
+      console.log(`# gnutls-serv TLS ${v}: no certificate -> ${none.detail.name}, another CA -> ${foreign.detail.name}`);
+    } finally { await srv.stop(); }
+  }
+});
