@@ -3,8 +3,8 @@
 // 128 columns of it; a whole product for moduli up to 1408 bits), one long-division slice, or
 // a table load.
 //
-// Left-to-right sliding windows of WINDOW bits over a table of the odd powers base^1..base^31
-// (16 entries of n limbs): for a 1024-bit exponent ~1024 squarings and ~170 multiplications.
+// Left-to-right sliding windows of WINDOW bits (decoded as they are reached) over a table of the
+// odd powers base^1..base^31 (16 entries of n limbs): for a 1024-bit exponent ~1024 squarings and ~170 multiplications.
 // The sequence of squarings and multiplications follows the exponent's bits, and the table is
 // indexed by them: like the rest of this interpreter's arithmetic it is not constant-time. RSA
 // signing blinds the base (rsa-sign.ts), so these timings do not depend on the message.
@@ -29,36 +29,14 @@ const TAB = 3100; // T[j] = T[j-1]·b2
 const LEAVE = 4000; // x = x·1 (out of the Montgomery form)
 const R2SQR = 5000; // a squaring of the R^2 chain; the third one leaves R^2
 
-/** The op list for an exponent (big-endian bytes, not zero). */
-function program(exp: Uint8Array, haveR2: boolean): Int16Array {
-  const bits = bitLength(exp), ops = new Int16Array(2 * bits + 24);
-  let no = 0, i = bits - 1, l: number, v: number, j: number, first = true;
-  const bit = function (k: number): number {
-    return (exp[exp.length - 1 - (k >> 3)] >> (k & 7)) & 1;
-  };
+/** The ops before the exponent's: R^2 (when not given), base·R, the table of odd powers. */
+function prologue(haveR2: boolean): Int16Array {
+  const ops = new Int16Array(24);
+  let no = 0, j: number;
   if (!haveR2) for (j = 0; j < 3; j++) ops[no++] = R2SQR;
   ops[no++] = TOMONT;
   ops[no++] = B2;
   for (j = 1; j < 1 << (WINDOW - 1); j++) ops[no++] = TAB + j;
-  while (i >= 0) {
-    if (!bit(i)) {
-      ops[no++] = SQR;
-      i--;
-      continue;
-    }
-    l = i - WINDOW + 1 > 0 ? i - WINDOW + 1 : 0;
-    while (!bit(l)) l++;
-    v = 0;
-    for (j = i; j >= l; j--) v = 2 * v + bit(j);
-    if (first) ops[no++] = START + (v >> 1);
-    else {
-      for (j = i; j >= l; j--) ops[no++] = SQR;
-      ops[no++] = MUL + (v >> 1);
-    }
-    first = false;
-    i = l - 1;
-  }
-  ops[no++] = LEAVE;
   return ops.subarray(0, no);
 }
 
@@ -72,6 +50,13 @@ export class ModPowJob implements Job<Int32Array> {
   base: Int32Array;
   ops: Int16Array;
   pc: number;
+  /** The exponent, its next bit to read (top down), and the window decoder's state. */
+  exp: Uint8Array;
+  bi: number;
+  first: boolean;
+  sq: number;
+  mul: number;
+  op: number;
   part: number;
   parts: number;
   div: LongDiv | null;
@@ -83,8 +68,14 @@ export class ModPowJob implements Job<Int32Array> {
     if (bitLength(exp) === 0) throw new EtError("CRYPTO_RANGE", "exponent is zero");
     this.C = C;
     this.base = base;
-    this.ops = program(exp, r2 !== null);
+    this.ops = prologue(r2 !== null);
     this.pc = 0;
+    this.exp = exp;
+    this.bi = bitLength(exp) - 1;
+    this.first = true;
+    this.sq = 0;
+    this.mul = -1;
+    this.op = 0;
     this.part = 0;
     this.parts = montParts(C);
     this.R2 = r2;
@@ -121,7 +112,7 @@ export class ModPowJob implements Job<Int32Array> {
     const C = this.C;
     if (op === TOMONT || (op > TAB && op < LEAVE)) this.T.push(readX(C));
     else if (op === B2) this.b2 = readX(C);
-    else if (op === R2SQR && this.pc === 2) this.R2 = readX(C);
+    else if (op === R2SQR && this.pc === 3) this.R2 = readX(C);
     else if (op === LEAVE) {
       const r = readX(C);
       reduce(C, r, 0);
@@ -140,22 +131,59 @@ export class ModPowJob implements Job<Int32Array> {
       }
       return false;
     }
-    const op = this.ops[this.pc];
-    if (this.part === 0 && !this.load(op)) {
-      this.pc++;
-      return false;
+    if (this.part === 0) {
+      this.op = this.nextOp();
+      if (!this.load(this.op)) return false;
     }
+    const op = this.op;
     // up to a whole product per step while it is at most 2 chunks (n <= 128 limbs)
     do montChunk(C, this.part++); while (this.parts === 1 && this.part < 2);
     if (this.part < 2 * this.parts) return false;
     this.part = 0;
     this.keep(op);
-    this.pc++;
     if (this.out) {
       this.T = [];
       return true;
     }
     return false;
+  }
+  bit(k: number): number {
+    const e = this.exp;
+    return (e[e.length - 1 - (k >> 3)] >> (k & 7)) & 1;
+  }
+  /**
+   * The next op: the prologue, then left-to-right sliding windows of the exponent decoded as
+   * they are reached (a window of width w is w squarings and one multiplication by the odd
+   * power it reads; the first window is a table load), then LEAVE.
+   */
+  nextOp(): number {
+    if (this.pc < this.ops.length) return this.ops[this.pc++];
+    if (this.sq > 0) {
+      this.sq--;
+      return SQR;
+    }
+    if (this.mul >= 0) {
+      const m = this.mul;
+      this.mul = -1;
+      return MUL + m;
+    }
+    const i = this.bi;
+    if (i < 0) return LEAVE;
+    if (!this.bit(i)) {
+      this.bi--;
+      return SQR;
+    }
+    let l = i - WINDOW + 1 > 0 ? i - WINDOW + 1 : 0, v = 0, j: number;
+    while (!this.bit(l)) l++;
+    for (j = i; j >= l; j--) v = 2 * v + this.bit(j);
+    this.bi = l - 1;
+    if (this.first) {
+      this.first = false;
+      return START + (v >> 1);
+    }
+    this.sq = i - l;
+    this.mul = v >> 1;
+    return SQR;
   }
   /** R^2 mod N (< 2N), for further jobs on the same modulus. */
   r2(): Int32Array {

@@ -114,6 +114,8 @@ export class CrtJob implements Job<Int32Array> {
   /** The two halves (exposed: the fault-injection test alters s1). */
   s1: Int32Array | null;
   s2: Int32Array | null;
+  /** h, then q h (the recombination between its steps). */
+  h: Int32Array | null;
   out: Int32Array | null;
   constructor(parts: Uint8Array[], b: RsaBlind, cn: MontCtx, cp: MontCtx, cq: MontCtx, x: Int32Array, ap: Uint8Array, aq: Uint8Array) {
     this.parts = parts;
@@ -126,7 +128,7 @@ export class CrtJob implements Job<Int32Array> {
     this.aq = aq;
     this.ph = 0;
     this.div = this.pow = null;
-    this.s1 = this.s2 = this.out = null;
+    this.s1 = this.s2 = this.h = this.out = null;
   }
   step(): boolean {
     const b = this.b, P = this.ph < 2;
@@ -157,23 +159,28 @@ export class CrtJob implements Job<Int32Array> {
       this.ph++;
       return false;
     }
-    this.out = this.combine();
-    return true;
+    this.combine();
+    return this.out !== null;
   }
-  /** s = s2 + q (qi (s1 - s2) mod p), as n-limbs of cn. */
-  combine(): Int32Array {
-    const cp = this.cp, cn = this.cn, q = this.parts[4], np = cp.n;
-    const s2p = limbsFromBytes(limbsToBytes(this.s2 as Int32Array, this.cq.len + 1), np);
-    reduce(cp, s2p, 0);
-    const t = new Int32Array(this.s1 as Int32Array);
-    reduce(cp, t, addLimbs(t, s2p, np, -1));
-    const qiR = mm(cp, limbsFromBytes(this.parts[7], np), this.b.r2p); // qi R_p
-    const h = mm(cp, qiR, t); // qi (s1 - s2) mod p
-    const hR = mm(cn, limbsFromBytes(limbsToBytes(h, cp.len), cn.n), this.b.r2n); // h R_n
-    const s = mm(cn, limbsFromBytes(q, cn.n), hR); // q h (< n)
-    const s2n = limbsFromBytes(limbsToBytes(this.s2 as Int32Array, this.cq.len + 1), cn.n);
-    reduce(cn, s, addLimbs(s, s2n, cn.n, 1));
-    return s;
+  /** s = s2 + q (qi (s1 - s2) mod p), as n-limbs of cn, in three steps of at most two products. */
+  combine(): void {
+    const cp = this.cp, cn = this.cn, np = cp.n;
+    if (this.ph === 4) {
+      const s2p = limbsFromBytes(limbsToBytes(this.s2 as Int32Array, this.cq.len + 1), np);
+      reduce(cp, s2p, 0);
+      const t = new Int32Array(this.s1 as Int32Array);
+      reduce(cp, t, addLimbs(t, s2p, np, -1));
+      const qiR = mm(cp, limbsFromBytes(this.parts[7], np), this.b.r2p); // qi R_p
+      this.h = mm(cp, qiR, t); // qi (s1 - s2) mod p
+    } else if (this.ph === 5) {
+      const hR = mm(cn, limbsFromBytes(limbsToBytes(this.h as Int32Array, cp.len), cn.n), this.b.r2n); // h R_n
+      this.h = mm(cn, limbsFromBytes(this.parts[4], cn.n), hR); // q h (< n)
+    } else {
+      const s = this.h as Int32Array, s2n = limbsFromBytes(limbsToBytes(this.s2 as Int32Array, this.cq.len + 1), cn.n);
+      reduce(cn, s, addLimbs(s, s2n, cn.n, 1));
+      this.out = s;
+    }
+    this.ph++;
   }
   result(): Int32Array {
     return this.out as Int32Array;
