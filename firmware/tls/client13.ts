@@ -125,6 +125,7 @@ export class Client13 extends Engine {
   private peer: PeerIdentity | null;
   private alpn: string | null;
   private ccsAllowed: boolean;
+  private ccsSent: boolean;
   private psk: SessionTicket | null;
   private resumed: boolean;
   /** A HelloRequest came before the ServerHello (ignored if the server picks TLS 1.2). */
@@ -137,7 +138,7 @@ export class Client13 extends Engine {
     this.hello = null; this.ch1 = null; this.share = null; this.retried = false;
     this.suite = null; this.th = null; this.ks = null;
     this.cHs = null; this.sHs = null; this.cAp = null; this.sAp = null; this.resMaster = null;
-    this.certReq = null; this.certScheme = 0; this.peer = null; this.alpn = null; this.ccsAllowed = false;
+    this.certReq = null; this.certScheme = 0; this.peer = null; this.alpn = null; this.ccsAllowed = false; this.ccsSent = false;
     this.psk = o.psk || null; this.resumed = false; this.helloRequest = false;
   }
 
@@ -234,11 +235,22 @@ export class Client13 extends Engine {
     const msg = clientHello(this.hello);
     if (this.hello.psk) this.bindPsk(msg);
     if (this.th) this.th.update(msg); else this.ch1 = msg;
+    // A second ClientHello is our second flight: the compatibility CCS goes before it (§D.4).
+    if (this.th) this.sendCompatCcs();
     this.sendRecords(C.CT_HANDSHAKE, msg);
     this.rec.version = 0x0303;
     this.ccsAllowed = true;
     this.state = this.expectServerHello;
     this.progress("client_hello");
+  }
+
+  /** The middlebox-compatibility change_cipher_spec (§D.4): once, before our second flight. */
+  private sendCompatCcs(): void {
+    if (this.ccsSent) return;
+    this.ccsSent = true;
+    const ccs = new Uint8Array(1);
+    ccs[0] = 1;
+    this.sendRecords(C.CT_CHANGE_CIPHER_SPEC, ccs);
   }
 
   /** The pre_shared_key identity for the ticket in hand (§4.2.11), or null when it is unusable. */
@@ -377,9 +389,7 @@ export class Client13 extends Engine {
       // included (§5, §6: alerts are encrypted under the current write state); a plaintext alert
       // after ServerHello is dropped by strict servers (GnuTLS: "Decryption has failed").
       // The compatibility CCS (§D.4) goes first, unprotected, before the encrypted flight.
-      const ccs = new Uint8Array(1);
-      ccs[0] = 1;
-      self.sendRecords(C.CT_CHANGE_CIPHER_SPEC, ccs);
+      self.sendCompatCcs();
       self.rec.write = ks2.cipher(self.cHs, true);
       self.share = null;
       self.state = self.expectEncryptedExtensions;
@@ -447,7 +457,9 @@ export class Client13 extends Engine {
     const chain: Uint8Array[] = [];
     while (list.left() > 0) {
       chain.push(list.vecBytes(3));
-      list.vecBytes(2); // per-certificate extensions (OCSP, SCT): not used
+      // Per-certificate extensions answer ClientHello requests (§4.4.2): we make none (no OCSP, no
+      // SCT), so any is unsolicited (§4.2: unsupported_extension).
+      if (list.vecBytes(2).length) tlsFail(A_UNSUPPORTED_EXTENSION, "TLS_UNSUPPORTED_EXTENSION", "extension in a CertificateEntry, none was requested");
     }
     if (!chain.length) tlsFail(A_DECODE_ERROR, "TLS_NO_CERTIFICATE", "the server sent no certificate");
     (this.th as Hash).update(m.raw);

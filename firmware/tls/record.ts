@@ -136,10 +136,11 @@ export class RecordLayer {
       this.consume(5 + n);
     }
     if (!this.read.v12) {
+      // The limit holds for TLSInnerPlaintext: content, type byte and padding (§5.4, RFC 8449 §4).
+      if (inner.length > this.maxIn + 1) tlsFail(A_RECORD_OVERFLOW, "TLS_RECORD_OVERFLOW", "inner plaintext of " + inner.length + " bytes over the limit of " + (this.maxIn + 1));
       let end = inner.length;
       while (end > 0 && inner[end - 1] === 0) end--;
       if (end === 0) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_NO_CONTENT_TYPE", "protected record without a content type");
-      if (end - 1 > this.maxIn) tlsFail(A_RECORD_OVERFLOW, "TLS_RECORD_OVERFLOW", "plaintext of " + (end - 1) + " bytes over the limit of " + this.maxIn);
       type = inner[end - 1];
       inner = inner.subarray(0, end - 1);
       // change_cipher_spec is never protected (§5).

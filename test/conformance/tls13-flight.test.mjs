@@ -121,3 +121,31 @@ test("Finished with a trailing byte -> TLS_BAD_FINISHED, decrypt_error (51)", T,
     flight: ["EE", "Cert", "CV", (ctx) => { const m = ctx.build("Fin"); return ctx.hs(handshake(20, Buffer.concat([m.subarray(4), u8(0)]))); }],
   }), "TLS_BAD_FINISHED", 51, true);
 });
+
+// ---- extensions the client did not ask for ---------------------------------
+
+test("a CertificateEntry extension the client never requested (SCT, 18) -> TLS_UNSUPPORTED_EXTENSION, 110 (RFC 8446 §4.4.2, §4.2)", T, async () => {
+  const entries = Buffer.concat([vec(3, chain.leaf.der), vec(2, extension(18, vec(2, Buffer.from("sct")))), vec(3, chain.inter.der), u16(0)]);
+  const cert = handshake(11, Buffer.concat([vec(1, Buffer.alloc(0)), vec(3, entries)]));
+  assertRefused(await talk({ flight: ["EE", (ctx) => ctx.hs(cert), "CV", "Fin"] }), "TLS_UNSUPPORTED_EXTENSION", 110, true);
+});
+
+// ---- record size with padding (RFC 8446 §5.4: TLSInnerPlaintext <= 2^14 + 1 bytes) -------------
+
+/** Application data `n` bytes long followed by `pad` zero bytes of padding, in one record (seal's
+ *  type byte 0 is padding too: the real type, 23, goes before the zeros). */
+const padded = (n, pad) => (ctx) => ctx.send(0, Buffer.concat([Buffer.alloc(n, 0x41), u8(23), Buffer.alloc(pad - 1)]));
+
+test("works: 8192 bytes of data with 8192 bytes of padding (16385 bytes of inner plaintext)", T, async () => {
+  const { r } = await talk({ afterFinished: padded(8192, 8192) }, { send: "ping" });
+  assert.equal(r.connected, true, r.message);
+  assert.equal(r.error, undefined, r.message);
+  assert.equal(r.data.length, 8192);
+});
+
+test("8192 bytes of data with 8193 bytes of padding -> TLS_RECORD_OVERFLOW, record_overflow (22)", T, async () => {
+  const { r, out } = await talk({ afterFinished: padded(8192, 8193) }, { send: "ping" });
+  assert.equal(r.error, "TLS_RECORD_OVERFLOW", r.message);
+  assert.equal(r.data, "");
+  assert.deepEqual(out.alerts, [{ level: 2, desc: 22, encrypted: true }]);
+});

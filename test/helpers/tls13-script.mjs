@@ -153,7 +153,7 @@ export async function scriptedServer(opts) {
   const server = net.createServer((sock) => {
     sockets.add(sock);
     sock.on("close", () => sockets.delete(sock));
-    const out = { clientHello: null, clientHellos: [], alerts: [], finished: false, appData: [], keyUpdates: [], closed: false, error: null };
+    const out = { records: [], clientHello: null, clientHellos: [], alerts: [], finished: false, appData: [], keyUpdates: [], closed: false, error: null };
     let buf = Buffer.alloc(0), hsBuf = Buffer.alloc(0);
     let th = crypto.createHash("sha256");
     const ctx = { out, sock, keys: {}, index: -1 };
@@ -272,6 +272,7 @@ export async function scriptedServer(opts) {
     }
 
     function onRecord(type, hdr, body) {
+      out.records.push(type); // outer content types, in order
       if (type === 20) return; // the client's compatibility CCS
       if (type === 21) { out.alerts.push({ level: body[0], desc: body[1], encrypted: false }); return; }
       if (awaitingHello) {
