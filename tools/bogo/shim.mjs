@@ -53,7 +53,10 @@ function bogoConnect(o) {
   s.on("ticket", function () { report("ticket", null); });
   s.on("data", function (d) { if (!o.shutsDown) s.write(bogoXor(d)); });
   s.on("end", function () { report("end", null); });
-  s.on("error", function (e) { report("error", { code: e.code, message: e.message }); });
+  s.on("error", function (e) {
+    var d = e.detail || {};
+    report("error", { code: e.code, message: e.message, alert: typeof d.alert === "number" ? d.alert : -1, received: !!d.received });
+  });
   s.on("close", function () { report("close", null); });
   bogoSocket = s;
 }`;
@@ -72,10 +75,17 @@ function checkHandshake(info, st, checks, isResume) {
   if (isResume && !!info.resumed === checks.sessionMiss) fail(`session unexpectedly was${info.resumed ? "" : " not"} reused`);
 }
 
+/** ":CODE: sent alert N: message" (or "received alert N"): config.json's ErrorMap matches the
+ *  code or the alert against BoringSSL's error names. */
+function errorLine(e) {
+  const alert = e.alert < 0 ? "" : ` ${e.received ? "received" : "sent"} alert ${e.alert}:`;
+  return `:${e.code}:${alert} ${e.message}`;
+}
+
 /** Checks made when the connection has ended (bssl_shim.cc DoExchange). */
 function checkEnd(st, plan) {
   if (st.error && (!st.info || plan.checks.checkCloseNotify || st.error.code !== "TLS_TRUNCATED")) {
-    fail(`:${st.error.code}: ${st.error.message}`);
+    fail(errorLine(st.error));
   }
   if (!st.info) fail("the connection closed before the handshake completed");
   if (plan.checks.checkCloseNotify && !plan.shutsDown && !st.end) fail("no close_notify from the peer");
@@ -118,7 +128,7 @@ function connectOnce(board, port, plan, ca, isResume) {
         if (ev === "progress" && data === "hello_retry") st.hrr = true;
         else if (ev === "ticket") st.ticket = true;
         else if (ev === "end") st.end = true;
-        else if (ev === "error" && !st.error) st.error = { code: data.code, message: data.message };
+        else if (ev === "error" && !st.error) st.error = data;
         else if (ev === "connected") { st.info = data; checkHandshake(data, st, plan.checks, isResume); }
         else if (ev === "close") { clearTimeout(timer); checkEnd(st, plan); resolve(st); }
       } catch (e) { clearTimeout(timer); reject(e); }
