@@ -51,7 +51,9 @@ test("connect plan: versions, groups and names tls.connect can express", () => {
   assert.throws(() => connectPlan({ curves: [0x001d] }), Unimplemented);
   assert.doesNotThrow(() => connectPlan({ curves: [0x0018, 0x0017, 0x001d] }));
   assert.throws(() => connectPlan({ hostName: "example.com" }), Unimplemented);
-  assert.throws(() => connectPlan({ certFile: "/x", keyFile: "/y" }), Unimplemented);
+  assert.deepEqual(connectPlan({ certFile: "/x", keyFile: "/y" }).clientCert, { certFile: "/x", keyFile: "/y" });
+  assert.throws(() => connectPlan({ certFile: "/x" }), Unimplemented);
+  assert.throws(() => connectPlan({ certFile: "/x", keyFile: "/y", signingPrefs: [0x0403] }), Unimplemented);
 });
 
 test("exit codes: 89 for -server and unknown flags, No for -is-handshaker-supported", async () => {
@@ -67,14 +69,18 @@ test("exit codes: 89 for -server and unknown flags, No for -is-handshaker-suppor
 // A stand-in for the runner: reads the shim id, then serves TLS with a certificate for "test"
 // and sends one 32-byte message, which the shim must echo XORed with 0xff.
 async function fakeRunner(pki, root, leaf, tlsOptions = {}) {
-  const seen = { ids: [], replies: [], errors: [] };
+  const seen = { ids: [], replies: [], errors: [], clientCerts: [] };
   const server = net.createServer((sock) => {
     sock.once("readable", function readId() {
       const id = sock.read(8);
       if (!id) { sock.once("readable", readId); return; }
       seen.ids.push(id.readBigUInt64LE(0));
       const t = new tls.TLSSocket(sock, { isServer: true, key: readFileSync(leaf.keyFile), cert: leaf.pem + root.pem, ...tlsOptions });
-      t.on("secure", () => t.write(Buffer.alloc(32, 0x42)));
+      t.on("secure", () => {
+        const peer = t.getPeerCertificate();
+        seen.clientCerts.push(peer && peer.subject ? peer.subject.CN : null);
+        t.write(Buffer.alloc(32, 0x42));
+      });
       let got = Buffer.alloc(0);
       t.on("data", (d) => {
         got = Buffer.concat([got, d]);
@@ -123,4 +129,20 @@ test("protocol: a server whose chain does not reach -trust-cert is refused with 
   const r = await runShim(["-port", String(runner.port), "-shim-id", "1", "-trust-cert", rootFile]);
   assert.equal(r.code, 1);
   assert.match(r.err, /:UNKNOWN_ISSUER:/);
+});
+
+test("protocol: -cert-file/-key-file give tls.connect the client certificate the runner asks for", { timeout: 120000 }, async (t) => {
+  const pki = new Pki();
+  const root = pki.cert("root", { ca: true, cn: "bogo test root", days: 30 });
+  const leaf = pki.cert("leaf", { issuer: root, cn: "test", san: ["DNS:test"] });
+  const device = pki.cert("device", { issuer: root, cn: "bogo device", eku: "clientAuth" });
+  const fs = await import("node:fs");
+  const rootFile = pki.file("root.pem");
+  fs.writeFileSync(rootFile, root.pem);
+  const runner = await fakeRunner(pki, root, leaf, { requestCert: true, rejectUnauthorized: true, ca: root.pem });
+  t.after(() => runner.server.close());
+  const r = await runShim(["-port", String(runner.port), "-shim-id", "9", "-trust-cert", rootFile, "-cert-file", device.certFile, "-key-file", device.keyFile]);
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(runner.seen.clientCerts, ["bogo device"]);
+  assert.deepEqual(runner.seen.replies[0], Buffer.alloc(32, 0xbd));
 });

@@ -165,7 +165,8 @@ export const OFFERED_GROUPS = [0x001d, 0x0017];
  * for what tls.connect cannot express.
  */
 export function connectPlan(c) {
-  if (c.certFile || c.keyFile) throw new Unimplemented("client certificates are not supported by tls.connect yet");
+  if (!c.certFile !== !c.keyFile) throw new Unimplemented("a client certificate without its key, or a key without a certificate");
+  if (c.certFile && c.signingPrefs) throw new Unimplemented("-signing-prefs: the client's signature scheme cannot be chosen");
   if (c.hostName !== undefined && c.hostName !== "test") {
     throw new Unimplemented(`-host-name ${c.hostName}: our client verifies the name it sends as SNI, and BoGo's certificates are for "test"`);
   }
@@ -188,6 +189,8 @@ export function connectPlan(c) {
       alpn: c.expectAlpn || null, sessionMiss: !!c.expectSessionMiss, noSession: !!c.expectNoSession,
       checkCloseNotify: !!c.checkCloseNotify,
     },
+    // Client certificate (PEM files of the runner), given to tls.connect as `cert` and `key`.
+    clientCert: c.certFile ? { certFile: c.certFile, keyFile: c.keyFile } : null,
     initialWrites: c.shimWritesFirst ? (c.repeatInitialWrite || 1) : 0,
     initialWrite: c.initialWrite || "hello",
     shutsDown: !!c.shimShutsDown,

@@ -133,7 +133,8 @@ function connectOnce(board, port, plan, ca, isResume) {
         else if (ev === "close") { clearTimeout(timer); checkEnd(st, plan); resolve(st); }
       } catch (e) { clearTimeout(timer); reject(e); }
     });
-    const o = { connect: { host: "127.0.0.1", port, servername: NAME, ca, timeout: CONNECTION_MS, ...plan.connect },
+    const identity = plan.clientCert ? { cert: readFileSync(plan.clientCert.certFile, "latin1"), key: readFileSync(plan.clientCert.keyFile, "latin1") } : {};
+    const o = { connect: { host: "127.0.0.1", port, servername: NAME, ca, timeout: CONNECTION_MS, ...identity, ...plan.connect },
       initialWrites: plan.initialWrites, initialWrite: plan.initialWrite, shutsDown: plan.shutsDown };
     board.run(`bogoConnect(${JSON.stringify(o)});`, "connection.js");
   });
