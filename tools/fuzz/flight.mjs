@@ -101,7 +101,18 @@ export function handshakeStream(rec, records) {
       }
     } else if (r.type === 22 && (r.epoch <= 1 || !rec.keys[r.epoch])) parts.push(r.data);
   }
-  return Buffer.concat(parts);
+  const all = Buffer.concat(parts);
+  if (rec.version !== 12) return all;
+  // TLS 1.2: HelloRequest is ignored during a handshake and is not in the transcript (RFC 5246 §7.4.1.1).
+  const kept = [];
+  let o = 0;
+  while (o + 4 <= all.length) {
+    const n = all.readUIntBE(o + 1, 3);
+    if (!(all[o] === 0 && n === 0)) kept.push(all.subarray(o, o + 4 + n));
+    o += 4 + n;
+  }
+  kept.push(all.subarray(Math.min(o, all.length)));
+  return Buffer.concat(kept);
 }
 
 /** A deterministic stand-in for the DRBG: SHA-256 in counter mode over a seed. */
