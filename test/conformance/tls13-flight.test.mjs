@@ -70,6 +70,10 @@ test("a zero-length handshake record in plaintext before the ServerHello -> TLS_
   assertRefused(await talk({ beforeServerHello: Buffer.from([22, 3, 3, 0, 0]) }), "TLS_EMPTY_RECORD", 10, false);
 });
 
+test("a handshake message announcing 65537 bytes (over the 64 KB limit) -> TLS_MESSAGE_TOO_LARGE, 10, before it arrives", T, async () => {
+  assertRefused(await talk({ flight: ["EE", (ctx) => seal(ctx.keys.sHs, 22, Buffer.from([11, 1, 0, 1, 0]))] }), "TLS_MESSAGE_TOO_LARGE", 10, true);
+});
+
 // ---- EncryptedExtensions ---------------------------------------------------------------------
 
 test("EncryptedExtensions with an extension twice (ALPN) -> TLS_DUPLICATE_EXTENSION, 47", T, async () => {

@@ -144,6 +144,10 @@ test("supported_versions naming TLS 1.2 (only TLS 1.3 may be chosen that way) ->
   assertRefused(await talk({ serverHello: (sh) => setExt(sh, 43, u16(0x0303)) }), "TLS_VERSION", 47, false);
 });
 
+test("supported_versions of 3 bytes in ServerHello -> TLS_DECODE, decode_error (50)", T, async () => {
+  assertRefused(await talk({ serverHello: (sh) => setExt(sh, 43, Buffer.from([3, 4, 0])) }), "TLS_DECODE", 50, false);
+});
+
 test("legacy_version TLS 1.1 without supported_versions -> TLS_VERSION, protocol_version (70)", T, async () => {
   assertRefused(await talk({ serverHello: (sh) => { sh.legacy = 0x0302; sh.exts = []; } }), "TLS_VERSION", 70, false);
 });

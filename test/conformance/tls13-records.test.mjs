@@ -62,6 +62,10 @@ test("records after close_notify are ignored: no data callback, no error, our cl
   assert.deepEqual(out.alerts, [{ level: 1, desc: 0, encrypted: true }]);
 });
 
+test("an alert of 3 bytes -> TLS_DECODE, decode_error (50)", T, async () => {
+  assertRefused(await talk({ flight: ["EE", (ctx) => seal(ctx.keys.sHs, 21, Buffer.from([2, 40, 0])), "Cert", "CV", "Fin"] }), "TLS_DECODE", 50, true);
+});
+
 test("a zero-length application data record is allowed (§5.4): the data after it arrives", T, async () => {
   const { r } = await talk({ afterFinished: (ctx) => { ctx.send(23, Buffer.alloc(0)); ctx.send(23, Buffer.from("after empty")); } }, { end: 1000 });
   assert.equal(r.connected, true, r.message);
