@@ -66,6 +66,20 @@ test("an alert of 3 bytes -> TLS_DECODE, decode_error (50)", T, async () => {
   assertRefused(await talk({ flight: ["EE", (ctx) => seal(ctx.keys.sHs, 21, Buffer.from([2, 40, 0])), "Cert", "CV", "Fin"] }), "TLS_DECODE", 50, true);
 });
 
+test("a protected record with no content type (all-zero inner plaintext) -> TLS_NO_CONTENT_TYPE, 10", T, async () => {
+  assertFailedAfterConnect(await talk({ afterFinished: (ctx) => { ctx.send(0, Buffer.alloc(0)); ctx.send(23, LATE); } }, { end: 1000 }), "TLS_NO_CONTENT_TYPE", 10);
+});
+
+test("a record whose version is not 3.x -> TLS_BAD_RECORD, decode_error (50)", T, async () => {
+  assertFailedAfterConnect(await talk({ afterFinished: (ctx) => { ctx.sock.write(Buffer.from([23, 2, 3, 0, 1, 0])); } }, { end: 1000 }), "TLS_BAD_RECORD", 50);
+});
+
+test("write() before the handshake finished -> TLS_NOT_CONNECTED (thrown), the handshake goes on", T, async () => {
+  const { r } = await talk({}, { early: true });
+  assert.equal(r.early, "TLS_NOT_CONNECTED");
+  assert.equal(r.connected, true, r.message);
+});
+
 test("a zero-length application data record is allowed (§5.4): the data after it arrives", T, async () => {
   const { r } = await talk({ afterFinished: (ctx) => { ctx.send(23, Buffer.alloc(0)); ctx.send(23, Buffer.from("after empty")); } }, { end: 1000 });
   assert.equal(r.connected, true, r.message);

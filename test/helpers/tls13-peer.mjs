@@ -27,6 +27,7 @@ function one(i) {
     if (SEND) s.write(SEND);
     setTimeout(function () { s.end(); }, END);
   });
+  if (EARLY) { try { s.write("early"); } catch (e) { r.early = e.code; } }
   s.on("data", function (d) { r.data += d; if (ECHO) s.write("echo:" + d); });
   s.on("ticket", function () { r.tickets++; });
   s.on("end", function () { r.ended = true; });
@@ -40,7 +41,8 @@ after(async () => { for (const s of servers) await s.close(); });
 
 /**
  * Runs the scripted server with `serverOpts` (chain added) and the client against it.
- * client: { opts (tls.connect options), send, echo, end (ms), connects }.
+ * client: { opts (tls.connect options), send, echo, end (ms), connects, early (write() at once,
+ * before the handshake: r.early is the code thrown) }.
  * Returns { r (the client's last connection), rs (all), out (the server's view of the last
  * connection), outs }.
  */
@@ -50,7 +52,7 @@ export async function talk(serverOpts, client = {}) {
   const connects = client.connects || 1;
   const rs = await runApp(APP, {
     timeoutMs: 30000,
-    globals: { PORT: srv.port, CA: root.pem, OPTS: client.opts || {}, SEND: client.send || "", ECHO: !!client.echo, END: client.end || 300, CONNECTS: connects },
+    globals: { PORT: srv.port, CA: root.pem, OPTS: client.opts || {}, SEND: client.send || "", ECHO: !!client.echo, END: client.end || 300, CONNECTS: connects, EARLY: !!client.early },
   });
   const end = Date.now() + 5000;
   while (!(srv.outs.length === connects && srv.outs.every((o) => o.closed)) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
