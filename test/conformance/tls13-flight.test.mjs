@@ -5,7 +5,8 @@
 // must work.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { talk, assertRefused, chain } from "../helpers/tls13-peer.mjs";
+import crypto from "node:crypto";
+import { talk, assertRefused, chain, rsaChain } from "../helpers/tls13-peer.mjs";
 import { extension, handshake, seal, u16, u8, vec } from "../helpers/tls13-script.mjs";
 
 const T = { timeout: 60000 };
@@ -112,6 +113,33 @@ test("CertificateVerify with a signature scheme not offered (ecdsa_sha1) -> TLS_
   assertRefused(await talk({
     flight: ["EE", "Cert", (ctx) => { const m = ctx.build("CV"); m.writeUInt16BE(0x0203, 4); return ctx.hs(m); }, "Fin"],
   }), "TLS_BAD_SIGNATURE_SCHEME", 47, true);
+});
+
+/** A CertificateVerify with `scheme`, signed by `sign(content)` over the transcript so far. */
+function certificateVerify(scheme, sign) {
+  return (ctx) => {
+    const content = Buffer.concat([Buffer.alloc(64, 32), Buffer.from("TLS 1.3, server CertificateVerify\0"), ctx.digest()]);
+    return ctx.hs(handshake(15, Buffer.concat([u16(scheme), vec(2, sign(content, ctx.key))])));
+  };
+}
+const PSS = (content, key) => crypto.sign("sha256", content, { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 });
+
+test("control: an RSA leaf and a CertificateVerify with rsa_pss_rsae_sha256 connects", T, async () => {
+  const { r } = await talk({ chain: rsaChain(), flight: ["EE", "Cert", certificateVerify(0x0804, PSS), "Fin"] });
+  assert.equal(r.connected, true, r.message);
+});
+
+test("CertificateVerify with rsa_pkcs1_sha256 (valid PKCS#1 signature; certificates only in TLS 1.3, §4.4.3) -> TLS_BAD_SIGNATURE_SCHEME, 47", T, async () => {
+  assertRefused(await talk({ chain: rsaChain(), flight: ["EE", "Cert", certificateVerify(0x0401, (c, k) => crypto.sign("sha256", c, k)), "Fin"] }),
+    "TLS_BAD_SIGNATURE_SCHEME", 47, true);
+});
+
+test("CertificateVerify with ecdsa_secp384r1_sha384 for a P-256 key (TLS 1.3 binds the curve) -> TLS_BAD_SIGNATURE_SCHEME, 47", T, async () => {
+  assertRefused(await talk({ flight: ["EE", "Cert", certificateVerify(0x0503, (c, k) => crypto.sign("sha384", c, k)), "Fin"] }), "TLS_BAD_SIGNATURE_SCHEME", 47, true);
+});
+
+test("CertificateVerify with rsa_pss_rsae_sha256 for an EC key -> TLS_BAD_SIGNATURE_SCHEME, 47", T, async () => {
+  assertRefused(await talk({ flight: ["EE", "Cert", certificateVerify(0x0804, (c, k) => crypto.sign("sha256", c, k)), "Fin"] }), "TLS_BAD_SIGNATURE_SCHEME", 47, true);
 });
 
 test("CertificateVerify with a trailing byte -> TLS_DECODE, 50", T, async () => {

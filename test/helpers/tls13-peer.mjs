@@ -12,6 +12,11 @@ const pki = new Pki();
 const root = pki.cert("root", { ca: true, cn: "conformance root", days: 3650 });
 const inter = pki.cert("inter", { ca: true, cn: "conformance intermediate", issuer: root, days: 365 });
 export const chain = { root, inter, leaf: pki.cert("leaf", { issuer: inter, cn: "localhost", san: ["DNS:localhost"] }) };
+let rsa = null;
+/** The same chain with an RSA-2048 leaf (made on first use). */
+export function rsaChain() {
+  return rsa || (rsa = { root, inter, leaf: pki.cert("leaf-rsa", { issuer: inter, cn: "localhost", san: ["DNS:localhost"], key: "rsa" }) });
+}
 
 /** tls.connect to PORT with the options OPTS; SEND is written on connect, every received piece
  *  is echoed back as "echo:<data>" when ECHO; ends the connection END ms after connect; CONNECTS

@@ -132,7 +132,8 @@ const nextKeys = (k) => trafficKeys(expandLabel(k.secret, "traffic upd", Buffer.
  *     "NST", "KU" (KeyUpdate), or a function (ctx) => Buffer of raw bytes to send; each named
  *     message is built when sent, over the transcript so far (default ["EE", "Cert", "CV", "Fin"]).
  *     ctx.hs(message) adds a handshake message to the transcript and returns it sealed under the
- *     server's handshake key; ctx.build(name) builds a named message without sending it.
+ *     server's handshake key; ctx.build(name) builds a named message without sending it;
+ *     ctx.digest() is the transcript hash so far, ctx.key the leaf's private key.
  *   beforeFlight: (ctx) => Buffer of raw bytes sent right after ServerHello (e.g. a second ServerHello).
  *   afterFinished: (ctx) => void, run once the client's Finished arrives (ctx.send(type, data) sends
  *     an application-keyed record, ctx.keyUpdate(requested) sends a KeyUpdate and changes keys,
@@ -187,6 +188,8 @@ export async function scriptedServer(opts) {
       throw new Error("unknown step " + step);
     }
     ctx.build = build;
+    ctx.digest = digest;
+    ctx.key = key;
     ctx.hs = (m) => { th.update(m); return records(m, ctx.keys.sHs); };
 
     function sendRetry(ch, spec) {
