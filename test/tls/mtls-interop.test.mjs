@@ -206,3 +206,4 @@ test("GnuTLS --require-client-cert refuses a client without a certificate and on
     } finally { await srv.stop(); }
   }
 });
+

@@ -78,7 +78,7 @@ async function runCases(port, cases, files = {}) {
       PORT: port, CASES: cases, SERVER_CA: P.server.root.pem,
       KEY_PEM: P.p256.keyPem, SEC1: P.sec1, CERT_PEM: P.p256.pem, CA_PEM: P.ca.pem,
       KEY_B64: b64(P.keyDer), CERT_B64: b64(P.p256.der), SERVER_ROOT_B64: b64(P.server.root.der),
-      FOREIGN_KEY: P.foreign.keyPem, ENCRYPTED: P.encrypted,
+      FOREIGN_KEY: P.foreign.keyPem, ENCRYPTED: P.encrypted, RSA_KEY: P.pkcs1, RSA_CERT: P.rsa.pem,
     },
   });
 }
@@ -225,4 +225,18 @@ test("TLS 1.3 CertificateRequest without signature_algorithms -> TLS_MISSING_EXT
   assert.equal(r.events[0], "error:TLS_MISSING_EXTENSION", r.message);
   const res = await srv.result;
   assert.deepEqual(res.alerts.map((x) => x.desc), [109]);
+});
+
+test("TLS 1.3 never signs with rsa_pkcs1 (RFC 8446 §4.2.3): a CertificateRequest allowing only rsa_pkcs1_sha256 -> TLS_NO_SIGNATURE_SCHEME, alert handshake_failure, no Certificate sent", { timeout: 60000 }, async () => {
+  const P = mtlsPki();
+  const sigalgs = Buffer.from([0, 13, 0, 4, 0, 2, 4, 1]); // signature_algorithms: rsa_pkcs1_sha256
+  const cr = handshake(13, Buffer.concat([Buffer.from([0, 0, sigalgs.length]), sigalgs]));
+  const srv = await scriptedServer({ chain: P.server, flight: ["EE", (ctx) => seal(ctx.keys.sHs, 22, cr)] });
+  closers.push(srv.close);
+  const [r] = await runCases(srv.port, [{ name: "pkcs1 only", opts: "{ ca: CA_PEM, key: RSA_KEY, cert: RSA_CERT }" }]);
+  assert.equal(r.events[0], "error:TLS_NO_SIGNATURE_SCHEME", r.message);
+  assert.match(r.message, /the server accepts 0x0401, this key can make 0x0804 0x0805 0x0806 0x0401 0x0501 0x0601/);
+  const res = await srv.result;
+  assert.deepEqual(res.alerts.map((x) => x.desc), [40]);
+  assert.equal(res.finished, false);
 });

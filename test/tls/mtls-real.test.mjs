@@ -15,7 +15,7 @@ const BIN = process.env.ESPRUINO_BIN;
 const closers = [];
 after(async () => { for (const c of closers.reverse()) { try { await c(); } catch { /* gone */ } } await stopAll(); });
 
-test("real interpreter: TLS 1.3 client certificate (P-256, key and cert from Storage) to OpenSSL s_server, full and resumed", { skip: BIN ? false : "ESPRUINO_BIN not set", timeout: 1500000 }, async () => {
+test("real interpreter: TLS 1.3 client certificate (P-256 and RSA-2048, key and cert from Storage) to OpenSSL s_server, full and resumed", { skip: BIN ? false : "ESPRUINO_BIN not set", timeout: 1500000 }, async () => {
   const P = mtlsPki();
   const port = await freePort();
   const srv = await spawnServer("openssl", ["s_server", "-accept", `127.0.0.1:${port}`, "-cert", P.server.leaf.certFile, "-key", P.server.leaf.keyFile,
@@ -24,13 +24,15 @@ test("real interpreter: TLS 1.3 client certificate (P-256, key and cert from Sto
   const files = path.join(P.dir, "real-files");
   writeFileSync(files + ".key", P.p256.keyPem);
   writeFileSync(files + ".der", P.p256.der);
-  const dir = await prepareFlash(BIN, { extra: [["dev.key", files + ".key"], ["dev.der", files + ".der"]] });
+  writeFileSync(files + ".rsa", P.pkcs1);
+  const dir = await prepareFlash(BIN, { extra: [["dev.key", files + ".key"], ["dev.der", files + ".der"], ["rsa.key", files + ".rsa"], ["rsa.pem", P.rsa.certFile]] });
   closers.push(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(path.join(dir, "app.js"), `var t = require("espruino-tls"), runs = [], plan = [
   { name: "none", o: { session: false } },
   { name: "cert", o: { key: "dev.key", cert: "dev.der" } },
   { name: "cert-resumed", o: { key: "dev.key", cert: "dev.der" } },
-  { name: "none-2", o: { session: false } }];
+  { name: "none-2", o: { session: false } },
+  { name: "rsa", o: { key: "rsa.key", cert: "rsa.pem", session: false } }];
 function next() {
   var p = plan.shift();
   if (!p) { print("RESULT " + JSON.stringify(runs)); setTimeout(quit, 0); return; }
@@ -56,6 +58,7 @@ next();
   assert.equal(pageClientCn(by.none.page), null);
   assert.equal(pageClientCn(by.cert.page), "device-p256", by.cert.page);
   assert.equal(by["cert-resumed"].resumed, true);
+  assert.equal(pageClientCn(by.rsa.page), "device-rsa", by.rsa.page);
   // (s_server -verify, optional, does not show the session's client certificate on a resumed connection)
-  console.log(`# real interpreter (code from Storage), TLS 1.3, ECDSA P-256 server chain: handshake without client certificate ${by.none.ms} / ${by["none-2"].ms} ms, with a P-256 client certificate ${by.cert.ms} ms, resumed ${by["cert-resumed"].ms} ms`);
+  console.log(`# real interpreter (code from Storage), TLS 1.3, ECDSA P-256 server chain: handshake without client certificate ${by.none.ms} / ${by["none-2"].ms} ms, with a P-256 client certificate ${by.cert.ms} ms, resumed ${by["cert-resumed"].ms} ms; RSA-2048 client certificate (PKCS#1 key, chain cached) ${by.rsa.ms} ms`);
 });
