@@ -88,7 +88,7 @@ export const ROWS = {
 
 /** The response body every GET fetches: a file of BODY_BYTES bytes served by s_server -WWW. */
 export const BODY_BYTES = 1024;
-const BODY_FILE = "body.txt";
+export const BODY_FILE = "body.txt";
 
 /** The s_server processes, per chain. Each serves the body file with `-WWW` (HTTP/1.0, then close). */
 export const SERVERS = {
@@ -220,7 +220,7 @@ function bodyDir() {
 }
 
 /** openssl s_server on 127.0.0.1 with the chain and extra args, serving the body file; resolves when it accepts connections. */
-async function sServer(chain, args) {
+export async function sServer(chain, args) {
   const port = await freePort();
   const cwd = bodyDir();
   const child = spawn("openssl", ["s_server", "-accept", `127.0.0.1:${port}`, "-cert", chain.leaf.certFile, "-key", chain.leaf.keyFile,

@@ -15,6 +15,7 @@ const COMMANDS = {
       warning on anchors expiring within n days (90)
     cabundle sign <store.bin> --key <private.pem> ...   sign the OTA manifest of a store image (Ed25519)`],
   ota: ["./ota/cli.mjs", "otaCommand", "ota <serve|inspect|rotate> ...        serve an update over HTTPS, check a manifest, rotate keys"],
+  soak: ["./soak.mjs", "soakCommand", "soak [--count <n>]   sequential verified GETs on the real interpreter ($ESPRUINO_BIN), JsVars after each (default 200)"],
   bench: ["./bench.mjs", "benchCommand", "bench <crypto|entropy|x509|castore|tls|ota> [--real]   benchmarks, JSON output"],
   cert: ["./castore/cli.mjs", "certCommand", `cert der <in> [--out <file>] [--index <n>]   certificate (PEM or DER) to DER
     cert pem <in>... [--out <file>]   certificates (PEM or DER) to one PEM file`],

@@ -108,7 +108,11 @@ export class TlsSocket extends Emitter {
       if (step === "certificate_request") self.certAsked = true;
       self.emit("progress", step);
     };
+    // Once the socket has given its error and close (a cut or a timeout while a sliced job such as
+    // a signature check was still running), the engine's late results are dropped: "connect"
+    // or data after "close" reached apps (found by cutting connections, test/soak/cuts.test.mjs).
     t.onConnected = function (info: ConnectionInfo) {
+      if (self.closed) return;
       clearTimeout(self.timer);
       self.info = info;
       self.alpnProtocol = info.alpn || false;
@@ -119,6 +123,7 @@ export class TlsSocket extends Emitter {
     };
     // In pieces of at most 1 KB: a 16 KB record is never a 16 KB string too.
     t.onData = function (b: Uint8Array) {
+      if (self.closed) return;
       self.certAsked = false;
       const n = b.length;
       for (let o = 0; o < n; o += 1024) self.emit("data", toBinary(b.subarray(o, o + 1024 < n ? o + 1024 : n)));
@@ -133,11 +138,13 @@ export class TlsSocket extends Emitter {
       self.shut();
     };
     t.onTicket = function (tk: SessionTicket) {
+      if (self.closed) return;
       self.ticket = tk;
       if (cache) cache.put13(key, ver, tk);
       self.emit("ticket", tk);
     };
     t.onSession = function (s: Session12) {
+      if (self.closed) return;
       if (cache) cache.put12(key, ver, s);
       self.emit("session", s);
     };

@@ -1,0 +1,61 @@
+// Cut connections and a stalled server on the board mock (product bundle): a proxy of ours
+// (test/helpers/cut-proxy.mjs) forwards a TLS 1.3 connection (handshake, GET, response, close)
+// and cuts the TCP connection after exactly N bytes from the server, or from the client. Every
+// cut must give exactly one coded error and then one close (a cut after the whole exchange: a
+// clean end), "connect" only with the server verified, no exception, no hang; and the next
+// connection (not cut) must work. CUT_STEP=1 sweeps every N (slow: ~0.5 s a connection in the
+// mock); the default samples every CUT_STEP-th N plus each TLS record boundary and its neighbours.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { cutServer } from "../helpers/cut-server.mjs";
+import { cutProxy } from "../helpers/cut-proxy.mjs";
+import { cutAppOnMock, cutProblems, okProblems, cutPoints } from "../helpers/cut-app.mjs";
+
+const STEP = +(process.env.CUT_STEP || 97);
+
+for (const version of ["TLSv1.3", "TLSv1.2"]) {
+  test(`cut after every sampled byte count, both directions (${version}, step ${STEP})`, { timeout: 40 * 60000 }, async () => {
+    const srv = await cutServer({ version });
+    const px = await cutProxy(srv.port, [null]);
+    try {
+      const first = await cutAppOnMock({ port: px.port, ca: srv.ca, count: 1 });
+      assert.deepEqual(okProblems(first[0]), []);
+      const b = px.bytes(0);
+      const plan = [];
+      for (const n of cutPoints(b.server.length, b.serverEnds, STEP)) plan.push({ dir: "server", n, action: "cut" }, null);
+      for (const n of cutPoints(b.client.length, b.clientEnds, STEP)) plan.push({ dir: "client", n, action: n % 2 ? "rst" : "cut" }, null);
+      px.setPlan(plan);
+      const t0 = Date.now();
+      const res = await cutAppOnMock({ port: px.port, ca: srv.ca, count: plan.length });
+      const bad = [], codes = {};
+      res.forEach((r, i) => {
+        const rule = plan[i];
+        // A cut after the whole server stream is no cut; one inside the client's close_notify
+        // (after its GET) may come after the server has answered and closed: either outcome.
+        const whole = rule && (rule.dir === "server" ? rule.n >= b.server.length : rule.n >= b.client.length || (rule.n >= b.clientEnds[b.clientEnds.length - 2] && !r.errors.length));
+        const p = rule ? cutProblems(r, { whole }) : okProblems(r);
+        for (const c of r.errors) codes[c] = (codes[c] || 0) + 1;
+        if (p.length) bad.push({ rule, after: rule ? undefined : plan[i - 1], ev: r.ev.join(","), problems: p });
+      });
+      console.log(JSON.stringify({ version, serverBytes: b.server.length, clientBytes: b.client.length, cuts: plan.length / 2, seconds: Math.round((Date.now() - t0) / 1000), codes }));
+      assert.equal(res.length, plan.length);
+      assert.deepEqual(bad, []);
+    } finally { await px.close(); await srv.close(); }
+  });
+}
+
+test("a server that stalls mid-handshake is timed out (TLS_TIMEOUT), closed, and the next request works", { timeout: 120000 }, async () => {
+  const srv = await cutServer();
+  // The server's flight stops after its ServerHello and 40 more bytes; the connection stays open.
+  const px = await cutProxy(srv.port, [{ dir: "server", n: 167, action: "stall" }, null, { dir: "client", n: 100, action: "stall" }, null]);
+  try {
+    const t0 = Date.now();
+    const res = await cutAppOnMock({ port: px.port, ca: srv.ca, count: 4, timeout: 3000 });
+    for (const i of [0, 2]) {
+      assert.deepEqual(res[i].errors, ["TLS_TIMEOUT"], JSON.stringify(res[i]));
+      assert.deepEqual(res[i].ev, ["error", "close"]);
+      assert.deepEqual(okProblems(res[i + 1]), []);
+    }
+    assert.ok(Date.now() - t0 >= 6000);
+  } finally { await px.close(); await srv.close(); }
+});
