@@ -105,6 +105,10 @@ export class TlsClient {
     return this.c12 ? this.c12.transportClosed() : this.c13.transportClosed();
   }
 
+  abort(): void {
+    if (this.c12) this.c12.abort(); else this.c13.abort();
+  }
+
   isConnected(): boolean {
     return this.c12 ? this.c12.isConnected() : this.c13.isConnected();
   }

@@ -83,6 +83,10 @@ export abstract class Engine {
     return false;
   }
 
+  /** The connection is gone (cut, timed out): nothing more is processed or sent, and a sliced
+   *  job still running ends without effect. */
+  abort(): void { this.closed = true; }
+
   protected progress(step: string): void { this.onProgress(step); }
 
   protected run(job: Job<any>): void {

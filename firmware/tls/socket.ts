@@ -128,8 +128,9 @@ export class TlsSocket extends Emitter {
       const n = b.length;
       for (let o = 0; o < n; o += 1024) self.emit("data", toBinary(b.subarray(o, o + 1024 < n ? o + 1024 : n)));
     };
-    t.onEnd = function () { self.ended = true; self.emit("end"); self.shut(); };
+    t.onEnd = function () { if (self.closed) return; self.ended = true; self.emit("end"); self.shut(); };
     t.onError = function (e: EtError) {
+      if (self.closed) return;
       // A TLS 1.2 session that led to a failed handshake is not offered again.
       if (cache && s12 && !self.info) cache.drop12(key);
       // Once the socket has closed (TCP gone, local end) a late engine error adds nothing.
@@ -214,6 +215,8 @@ export class TlsSocket extends Emitter {
     this.closed = true;
     this.pending = [];
     if (!this.ended) { this.ended = true; this.emit("end"); }
+    // Whatever the engine has queued (close_notify, an alert) still goes out; it does no more.
+    this.tls.abort();
     clearTimeout(this.timer);
     const self = this;
     // Queued records (data written just before end(), an alert, close_notify) must go out before

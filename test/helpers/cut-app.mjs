@@ -1,7 +1,7 @@
 // The board side of the cut-connection and stall tests, run on the board mock and on the real
 // interpreter: COUNT sequential tls.connect to the proxy (one proxy rule per connection), each
 // sending a GET once connected, recording every event in order. Prepended by the host: PORT,
-// CA, COUNT, TIMEOUT (the tls.connect timeout, ms), SETTLE (ms to wait after close for late
+// CA, COUNT, TIMEOUT (the tls.connect timeout, ms; TIMEOUTS[k], if given, for connection k), SETTLE (ms to wait after close for late
 // events), report(result). A connection that gives no close within TIMEOUT + 20 s is a hang.
 import { runApp } from "./board-app.mjs";
 
@@ -9,7 +9,8 @@ export const CUT_APP = String.raw`var lib = require("espruino-tls"), out = [];
 function one(k) {
   if (k >= COUNT) { report(out); return; }
   var r = { k: k, ev: [], errors: [], steps: [], bytes: 0 }, settled = false;
-  var wd = setTimeout(function () { r.ev.push("hang"); next(); }, TIMEOUT + 20000);
+  var limit = typeof TIMEOUTS === "object" && TIMEOUTS && TIMEOUTS[k] ? TIMEOUTS[k] : TIMEOUT;
+  var wd = setTimeout(function () { r.ev.push("hang"); next(); }, limit + 20000);
   function next() {
     if (settled) return;
     settled = true;
@@ -19,7 +20,7 @@ function one(k) {
   }
   var s;
   try {
-    s = lib.tls.connect({ host: "localhost", port: PORT, ca: CA, timeout: TIMEOUT, session: false }, function () {
+    s = lib.tls.connect({ host: "localhost", port: PORT, ca: CA, timeout: limit, session: false }, function () {
       // What had been checked when the app was told the server is verified.
       r.ev.push("connect");
       r.verifiedAtConnect = r.steps.indexOf("connected") >= 0 && r.steps.indexOf("chain_verified") >= 0 &&
@@ -75,10 +76,11 @@ export function okProblems(r) {
   return p;
 }
 
-/** The cut points for a stream of `total` bytes whose records end at `ends`. */
-export function cutPoints(total, ends, step) {
+/** The cut points for a stream of `total` bytes whose records end at `ends`: every step-th
+ *  byte count, each record end, and with `neighbours` the byte counts on either side of it. */
+export function cutPoints(total, ends, step, neighbours = true) {
   const set = new Set([0, total]);
   for (let n = 0; n <= total; n += step) set.add(n);
-  for (const e of ends) for (const n of [e - 1, e, e + 1]) if (n >= 0 && n <= total) set.add(n);
+  for (const e of ends) for (const n of neighbours ? [e - 1, e, e + 1] : [e]) if (n >= 0 && n <= total) set.add(n);
   return [...set].sort((a, b) => a - b);
 }

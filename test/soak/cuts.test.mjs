@@ -3,15 +3,17 @@
 // and cuts the TCP connection after exactly N bytes from the server, or from the client. Every
 // cut must give exactly one coded error and then one close (a cut after the whole exchange: a
 // clean end), "connect" only with the server verified, no exception, no hang; and the next
-// connection (not cut) must work. CUT_STEP=1 sweeps every N (slow: ~0.5 s a connection in the
-// mock); the default samples every CUT_STEP-th N plus each TLS record boundary and its neighbours.
+// connection (not cut) must work. CUT_STEP=1 sweeps every N (slow: 0.5-1.2 s a connection in the
+// mock); with CUT_STEP=n every n-th N plus each TLS record end and its neighbours; by default
+// (bounded for CI) every 149th N and each record end.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { cutServer } from "../helpers/cut-server.mjs";
 import { cutProxy } from "../helpers/cut-proxy.mjs";
 import { cutAppOnMock, cutProblems, okProblems, cutPoints } from "../helpers/cut-app.mjs";
 
-const STEP = +(process.env.CUT_STEP || 97);
+const STEP = +(process.env.CUT_STEP || 149);
+const NEIGHBOURS = !!process.env.CUT_STEP;
 
 for (const version of ["TLSv1.3", "TLSv1.2"]) {
   test(`cut after every sampled byte count, both directions (${version}, step ${STEP})`, { timeout: 40 * 60000 }, async () => {
@@ -22,8 +24,8 @@ for (const version of ["TLSv1.3", "TLSv1.2"]) {
       assert.deepEqual(okProblems(first[0]), []);
       const b = px.bytes(0);
       const plan = [];
-      for (const n of cutPoints(b.server.length, b.serverEnds, STEP)) plan.push({ dir: "server", n, action: "cut" }, null);
-      for (const n of cutPoints(b.client.length, b.clientEnds, STEP)) plan.push({ dir: "client", n, action: n % 2 ? "rst" : "cut" }, null);
+      for (const n of cutPoints(b.server.length, b.serverEnds, STEP, NEIGHBOURS)) plan.push({ dir: "server", n, action: "cut" }, null);
+      for (const n of cutPoints(b.client.length, b.clientEnds, STEP, NEIGHBOURS)) plan.push({ dir: "client", n, action: n % 2 ? "rst" : "cut" }, null);
       px.setPlan(plan);
       const t0 = Date.now();
       const res = await cutAppOnMock({ port: px.port, ca: srv.ca, count: plan.length });
@@ -53,7 +55,7 @@ test("a server that stalls mid-handshake is timed out (TLS_TIMEOUT), closed, and
     const res = await cutAppOnMock({ port: px.port, ca: srv.ca, count: 4, timeout: 3000 });
     for (const i of [0, 2]) {
       assert.deepEqual(res[i].errors, ["TLS_TIMEOUT"], JSON.stringify(res[i]));
-      assert.deepEqual(res[i].ev, ["error", "close"]);
+      assert.deepEqual(cutProblems(res[i]), []);
       assert.deepEqual(okProblems(res[i + 1]), []);
     }
     assert.ok(Date.now() - t0 >= 6000);

@@ -36,15 +36,15 @@ test("soak: TLS 1.2 GETs, no JsVars growth", { skip, todo: "the interpreter leak
 });
 
 /** Runs the cut app on the interpreter through `px`; resolves with the records and the run. */
-async function onInterpreter(srv, px, count, timeout) {
+async function onInterpreter(srv, px, count, timeout, timeouts = null) {
   const ca = path.join(srv.chain.root.certFile);
   const dir = await prepareFlash(BIN, { extra: [["ca.pem", ca]] });
   try {
-    writeFileSync(path.join(dir, "cut.js"), `var PORT = ${px.port}, COUNT = ${count}, TIMEOUT = ${timeout}, SETTLE = 200;
+    writeFileSync(path.join(dir, "cut.js"), `var PORT = ${px.port}, COUNT = ${count}, TIMEOUT = ${timeout}, TIMEOUTS = ${JSON.stringify(timeouts)}, SETTLE = 200;
 var CA = E.toString(require("Storage").read("ca.pem"));
 function report(r) { r.forEach(function (x) { print("CUT " + JSON.stringify(x)); }); print("CUTDONE"); }
 ${CUT_APP}`);
-    const run = await runInterpreter(BIN, dir, "cut.js", { timeoutMs: count * (timeout + 60000) });
+    const run = await runInterpreter(BIN, dir, "cut.js", { timeoutMs: count * (Math.max(timeout, ...(timeouts || [])) + 60000) });
     const out = cleanOutput(run.out).replace(/>\x1b\[J/g, "");
     return { res: [...out.matchAll(/^CUT (\{.*\})$/gm)].map((m) => JSON.parse(m[1])), run, out };
   } finally { rmSync(dir, { recursive: true, force: true }); }
@@ -54,14 +54,16 @@ test("cut connections on the interpreter: sampled byte counts both ways, each a 
   const srv = await cutServer();
   const px = await cutProxy(srv.port, [null]);
   try {
-    // The byte counts come from one whole exchange on the mock-independent interpreter run.
+    // The byte counts come from one whole exchange through the proxy.
     const first = await onInterpreter(srv, px, 1, 60000);
     assert.deepEqual(okProblems(first.res[0]), [], first.out.slice(-400));
     const b = px.bytes(0);
-    const step = +(process.env.CUT_STEP_REAL || 149);
+    // Every 149th byte count and each record end (CUT_STEP_REAL=n: every n-th and the record
+    // ends' neighbours too); each cut is followed by a connection that must work.
+    const step = +(process.env.CUT_STEP_REAL || 149), nb = !!process.env.CUT_STEP_REAL;
     const plan = [];
-    for (const n of cutPoints(b.server.length, b.serverEnds, step)) plan.push({ dir: "server", n, action: "cut" }, null);
-    for (const n of cutPoints(b.client.length, b.clientEnds, step)) plan.push({ dir: "client", n, action: "cut" }, null);
+    for (const n of cutPoints(b.server.length, b.serverEnds, step, nb)) plan.push({ dir: "server", n, action: "cut" }, null);
+    for (const n of cutPoints(b.client.length, b.clientEnds, step, nb)) plan.push({ dir: "client", n, action: "cut" }, null);
     px.setPlan(plan);
     const { res, run, out } = await onInterpreter(srv, px, plan.length, 60000);
     assert.doesNotMatch(out, /Uncaught/);
@@ -73,6 +75,9 @@ test("cut connections on the interpreter: sampled byte counts both ways, each a 
       const p = rule ? cutProblems(r, { whole }) : okProblems(r);
       if (p.length) bad.push({ rule, ev: r.ev.join(","), problems: p });
     });
+    const codes = {};
+    for (const r of res) for (const c of r.errors) codes[c] = (codes[c] || 0) + 1;
+    console.log(JSON.stringify({ serverBytes: b.server.length, clientBytes: b.client.length, cuts: plan.length / 2, codes }));
     assert.deepEqual(bad, []);
     assert.ok(!run.timedOut && run.code === 0, "the interpreter did not exit by itself");
   } finally { await px.close(); await srv.close(); }
@@ -82,10 +87,11 @@ test("a stalled server on the interpreter: TLS_TIMEOUT, close, the next request 
   const srv = await cutServer();
   const px = await cutProxy(srv.port, [{ dir: "server", n: 167, action: "stall" }, null]);
   try {
-    const { res, run, out } = await onInterpreter(srv, px, 2, 20000);
+    // 20 s for the stalled one; the next one is a full handshake from Storage (18-36 s measured).
+    const { res, run, out } = await onInterpreter(srv, px, 2, 20000, [20000, 180000]);
     assert.doesNotMatch(out, /Uncaught/);
     assert.deepEqual(res[0].errors, ["TLS_TIMEOUT"], JSON.stringify(res[0]));
-    assert.deepEqual(res[0].ev, ["error", "close"]);
+    assert.deepEqual(cutProblems(res[0]), []);
     assert.deepEqual(okProblems(res[1]), []);
     assert.ok(!run.timedOut && run.code === 0, "the interpreter did not exit by itself (a timer or socket left)");
   } finally { await px.close(); await srv.close(); }
