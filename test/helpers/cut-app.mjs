@@ -9,7 +9,7 @@ export const CUT_APP = String.raw`var lib = require("espruino-tls"), out = [];
 function one(k) {
   if (k >= COUNT) { report(out); return; }
   var r = { k: k, ev: [], errors: [], steps: [], bytes: 0 }, settled = false;
-  var limit = typeof TIMEOUTS === "object" && TIMEOUTS && TIMEOUTS[k] ? TIMEOUTS[k] : TIMEOUT;
+  var limit = TIMEOUTS && TIMEOUTS[k] ? TIMEOUTS[k] : TIMEOUT;
   var wd = setTimeout(function () { r.ev.push("hang"); next(); }, limit + 20000);
   function next() {
     if (settled) return;
@@ -41,7 +41,7 @@ one(0);
 export async function cutAppOnMock({ port, ca, count, timeout = 5000, settle = 30 }) {
   return runApp(`var report = done;\n${CUT_APP}`, {
     timeoutMs: count * (timeout + 25000),
-    globals: { PORT: port, CA: ca, COUNT: count, TIMEOUT: timeout, SETTLE: settle },
+    globals: { PORT: port, CA: ca, COUNT: count, TIMEOUT: timeout, TIMEOUTS: null, SETTLE: settle },
   });
 }
 
