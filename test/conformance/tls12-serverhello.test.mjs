@@ -6,7 +6,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { Pki } from "../../tools/lib/pki.mjs";
-import { scriptedServer12, handshake, reply } from "../helpers/tls12-script.mjs";
+import { scriptedServer12, handshake, plainRecord, reply } from "../helpers/tls12-script.mjs";
 import { connectApp } from "../helpers/tls-connect-app.mjs";
 import { runPlan } from "../helpers/tls12-app.mjs";
 
@@ -52,6 +52,8 @@ const HELLO_CASES = [
   ["record_size_limit below 64", ext(28, Buffer.from([0, 63])), "TLS_BAD_RECORD_LIMIT", 47],
   ["max_fragment_length not offered", ext(1, Buffer.from([2])), "TLS_UNSUPPORTED_EXTENSION", 110],
   ["version 0x0302 (TLS 1.1)", (sh) => { sh.version = 0x0302; }, "TLS_VERSION", 70],
+  // A suite the client implements but offers only with rsaKeyExchange: true.
+  ["TLS_RSA_WITH_AES_128_GCM_SHA256, not offered", (sh) => { sh.suite = 0x009c; }, "TLS_BAD_SUITE", 47],
 ];
 
 for (const [what, hello, code, alert] of HELLO_CASES) {
@@ -77,15 +79,17 @@ test("control: ALPN http/1.1 offered and chosen", { timeout: 60000 }, async () =
 
 const SKE_CASES = [
   ["explicit curve parameters (curve type 1)", { curveType: 1 }, "TLS_BAD_GROUP", 47],
-  ["a signature scheme not offered (ecdsa_sha1)", { scheme: 0x0203 }, "TLS_BAD_SIGNATURE_SCHEME", 47],
+  ["a signature scheme not offered (ecdsa_sha1)", { scheme: 0x0203 }, "TLS_BAD_SIGNATURE_SCHEME", 47, /was not offered/],
   ["an RSA signature scheme with an ECDSA key", { scheme: 0x0804 }, "TLS_BAD_SIGNATURE_SCHEME", 47],
   ["an empty signature", { sig: Buffer.alloc(0) }, "TLS_BAD_SERVER_KEY_EXCHANGE", 51],
   ["a signature that is not DER", { sig: Buffer.alloc(70, 0x30) }, "TLS_BAD_SERVER_KEY_EXCHANGE", 51],
 ];
 
-for (const [what, o, code, alert] of SKE_CASES) {
+for (const [what, o, code, alert, message] of SKE_CASES) {
   test(`ServerKeyExchange: ${what} -> ${code} (${alert})`, { timeout: 60000 }, async () => {
-    refused(await once({ flight1: ["SH", "Cert", (ctx) => ({ hs: ctx.ske(o) }), "SHD"] }), code, alert);
+    const x = await once({ flight1: ["SH", "Cert", (ctx) => ({ hs: ctx.ske(o) }), "SHD"] });
+    refused(x, code, alert);
+    if (message) assert.match(x.r.message, message);
   });
 }
 
@@ -96,6 +100,31 @@ test("ServerKeyExchange with trailing bytes -> TLS_DECODE (50)", { timeout: 6000
 
 test("ServerHelloDone with a body -> TLS_DECODE (50)", { timeout: 60000 }, async () => {
   refused(await once({ flight1: ["SH", "Cert", "SKE", () => ({ hs: handshake(14, Buffer.from([0])) })] }), "TLS_DECODE", 50);
+});
+
+test("ServerKeyExchange missing (ECDHE suite) -> TLS_UNEXPECTED_MESSAGE (10)", { timeout: 60000 }, async () => {
+  refused(await once({ flight1: ["SH", "Cert", "SHD"] }), "TLS_UNEXPECTED_MESSAGE", 10);
+});
+
+test("ServerHelloDone where NewSessionTicket was promised -> TLS_UNEXPECTED_MESSAGE (10)", { timeout: 60000 }, async () => {
+  refused(await once({ flight2: [() => ({ hs: handshake(14, Buffer.alloc(0)) }), "CCS", "Fin"] }), "TLS_UNEXPECTED_MESSAGE", 10, true);
+});
+
+test("NewSessionTicket and ServerHelloDone in one record (a message where ChangeCipherSpec belongs) -> TLS_UNEXPECTED_MESSAGE (10)", { timeout: 60000 }, async () => {
+  const x = await once({ flight2: [(ctx) => { const nst = handshake(4, Buffer.concat([Buffer.from([0, 0, 0x1c, 0x20, 0, 4]), Buffer.alloc(4, 9)])); return { hs: nst, raw: plainRecord(22, Buffer.concat([nst, handshake(14, Buffer.alloc(0))])) }; }, "CCS", "Fin"] });
+  refused(x, "TLS_UNEXPECTED_MESSAGE", 10, true);
+  assert.match(x.r.message, /expected ChangeCipherSpec/);
+});
+
+test("ServerHelloDone where the server Finished belongs (after ChangeCipherSpec) -> TLS_UNEXPECTED_MESSAGE (10)", { timeout: 60000 }, async () => {
+  refused(await once({ flight2: ["NST", "CCS", () => ({ hs: handshake(14, Buffer.alloc(0)) })] }), "TLS_UNEXPECTED_MESSAGE", 10, true);
+});
+
+test("a record whose version is not 3.x -> TLS_BAD_RECORD, decode_error (50)", { timeout: 60000 }, async () => {
+  const { r, out } = await once({ onAppData: (ctx) => { const rec = ctx.seal(23, Buffer.from("x")); rec[1] = 2; ctx.sock.write(rec); reply(ctx); } });
+  assert.equal(r.error, "TLS_BAD_RECORD", r.message);
+  assert.equal(r.data, "");
+  assert.deepEqual(out.alerts, [{ level: 2, desc: 50, encrypted: true }]);
 });
 
 test("ServerHelloDone missing (NewSessionTicket instead) -> TLS_UNEXPECTED_MESSAGE (10)", { timeout: 60000 }, async () => {

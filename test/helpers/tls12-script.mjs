@@ -113,6 +113,9 @@ export async function scriptedServer12(opts) {
       const sig = o.sig || crypto.sign("sha256", Buffer.concat([ctx.clientRandom, ctx.serverRandom, params]), key);
       return handshake(12, Buffer.concat([params, u16(o.scheme ?? 0x0403), vec(2, sig)]));
     };
+    /** From now on the flight's messages are protected (what the "CCS" step does besides
+     *  sending the ChangeCipherSpec record). */
+    ctx.startEncrypting = () => { writeKeys = ctx.sKeys; };
     /** A protected record under the server's write keys (set by the "CCS" step). */
     ctx.seal = (type, data) => seal12(ctx.sKeys, type, data);
     let readKeys = null, writeKeys = null;
