@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { ROOT } from "./lib/paths.mjs";
 
-const TARGETS = ["crypto", "entropy", "x509", "castore", "tls", "ota"];
+const TARGETS = ["crypto", "entropy", "x509", "castore", "tls", "ota", "mtls"];
 
 export async function benchCommand(args) {
   const target = args.find((a) => !a.startsWith("--"));

@@ -14,9 +14,10 @@ import { writeFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { prepareFlash, runInterpreter, cleanOutput } from "../espruino-run.mjs";
 
-const SCRIPT = `var lib = require("espruino-tls");
-var ca = E.toString(require("Storage").read("ca-root.pem"));
-var m = process.memory();
+// The ballast: SETUP (the app's own state at rest, e.g. a module it requires) runs first, then
+// memory is filled until exactly FREE JsVars are free; ACTION then runs and prints
+// RESULT {ok, ...} through report(), which adds the memory figures.
+const PRELUDE = `var m = process.memory();
 // grow the memory first (the library alone nearly fills the initial 8192 JsVars)
 if (m.free < FREE + 1000) { var G = []; while (process.memory(false).total === m.total) G.push(0); G = undefined; }
 m = process.memory();
@@ -25,22 +26,32 @@ var B = [], rest = m.usage, total = m.total;
 while (process.memory().free > FREE + 300) B.push(new Uint8Array(100 * BPV));
 while (process.memory().free > FREE) B.push(0);
 var free0 = process.memory().free, last = "-";
-var req = lib.https.get({ url: URL, ca: ca, keepAlive: false, timeout: 600000 }, function (res) {
+function report(r) {
+  if (r.ok) r.ok = process.memory().total === total;
+  r.free = free0; r.rest = rest; r.total = process.memory().total;
+  print("RESULT " + JSON.stringify(r));
+  setTimeout(quit, 50);
+}`;
+
+/** The verified HTTPS GET of URL (chain rooted at the Storage file ca-root.pem). */
+const HTTPS_GET = {
+  setup: `var lib = require("espruino-tls");
+var ca = E.toString(require("Storage").read("ca-root.pem"));`,
+  action: `var req = lib.https.get({ url: URL, ca: ca, keepAlive: false, timeout: 600000 }, function (res) {
   res.on("data", function () {});
-  res.on("end", function () {
-    print("RESULT " + JSON.stringify({ ok: process.memory().total === total, status: res.statusCode, free: free0, rest: rest, total: process.memory().total }));
-    setTimeout(quit, 50);
-  });
+  res.on("end", function () { report({ ok: true, status: res.statusCode }); });
 });
 req.on("progress", function (p) { last = p; });
-req.on("error", function (e) { print("RESULT " + JSON.stringify({ ok: false, error: e.code, after: last, free: free0, rest: rest })); setTimeout(quit, 0); });`;
+req.on("error", function (e) { report({ ok: false, error: e.code, after: last }); });`,
+};
 
-/** One run with `free` JsVars left: {ok, ...}. */
-async function tryWith(bin, caFile, url, free, bytesPerJsVar) {
-  const dir = await prepareFlash(bin, { extra: [["ca-root.pem", caFile]] });
+/** One run with `free` JsVars left: {ok, ...}. app: { setup, action, extra: [[name, file]], globals: {} } */
+async function tryWith(bin, app, free, bytesPerJsVar) {
+  const dir = await prepareFlash(bin, { extra: app.extra || [] });
   try {
-    writeFileSync(path.join(dir, "need.js"), `var URL = ${JSON.stringify(url)}, FREE = ${free}, BPV = ${bytesPerJsVar};\n${SCRIPT}\n`);
-    const r = await runInterpreter(bin, dir, "need.js", { timeoutMs: 400000, stopOn: /OUT OF MEMORY/ });
+    const globals = Object.entries(app.globals || {}).map(([k, v]) => `var ${k} = ${JSON.stringify(v)};\n`).join("");
+    writeFileSync(path.join(dir, "need.js"), `${globals}var FREE = ${free}, BPV = ${bytesPerJsVar};\n${app.setup}\n${PRELUDE}\n${app.action}\n`);
+    const r = await runInterpreter(bin, dir, "need.js", { timeoutMs: app.timeoutMs || 400000, stopOn: /OUT OF MEMORY/ });
     const out = cleanOutput(r.out);
     const m = /RESULT (.*)/.exec(out);
     if (m) return JSON.parse(m[1]);
@@ -54,17 +65,34 @@ async function tryWith(bin, caFile, url, free, bytesPerJsVar) {
  * (chain rooted at caFile) completes without growing the interpreter's memory; also the
  * library's JsVars at rest. Searches [lo, hi]; `runs` lists every probe.
  */
-export async function jsVarsNeeded(bin, caFile, url, { lo = 1500, hi = 4500, step = 100, bytesPerJsVar = 26 } = {}) {
+export async function jsVarsNeeded(bin, caFile, url, search = {}) {
+  return jsVarsNeededFor(bin, { ...HTTPS_GET, extra: [["ca-root.pem", caFile]], globals: { URL: url } }, search);
+}
+
+/** The same search for any app (see tryWith); onProbe(run) is told of each probe as it ends. */
+export async function jsVarsNeededFor(bin, app, { lo = 1500, hi = 4500, step = 100, bytesPerJsVar = 26, onProbe = () => {}, retryOn = null } = {}) {
   const runs = [];
+  // retryOn: errors that may come from time rather than memory (a peer that gave up waiting on a
+  // loaded machine): such a probe is run once more before it counts as a failure.
+  const probe = async (free) => {
+    let r = await tryWith(bin, app, free, bytesPerJsVar);
+    if (!r.ok && retryOn && retryOn.test(r.error || "")) {
+      onProbe({ free, ok: false, error: r.error, after: r.after, retried: true });
+      r = { ...(await tryWith(bin, app, free, bytesPerJsVar)), firstError: r.error };
+    }
+    return r;
+  };
   let rest = null;
-  const top = await tryWith(bin, caFile, url, hi, bytesPerJsVar);
-  runs.push({ free: hi, ok: top.ok, error: top.error });
+  const top = await probe(hi);
+  runs.push({ free: hi, ok: top.ok, error: top.error, firstError: top.firstError });
+  onProbe(runs[runs.length - 1]);
   if (!top.ok) return { need: null, note: `more than ${hi}`, runs };
   rest = top.rest;
   while (hi - lo > step) {
     const mid = Math.round((lo + hi) / 2 / step) * step;
-    const r = await tryWith(bin, caFile, url, mid, bytesPerJsVar);
-    runs.push({ free: mid, ok: r.ok, error: r.error, after: r.after });
+    const r = await probe(mid);
+    runs.push({ free: mid, ok: r.ok, error: r.error, after: r.after, firstError: r.firstError });
+    onProbe(runs[runs.length - 1]);
     if (r.ok) hi = mid; else lo = mid;
   }
   return { need: hi, within: step, libraryAtRest: rest, runs };
