@@ -20,7 +20,7 @@ test("bench crypto on the mock: JSON shape", { timeout: 300000 }, async () => {
   const r = await benchCrypto({ real: false });
   assert.equal(r.bench, "crypto");
   assert.ok(Array.isArray(r.loadavg.start) && r.loadavg.start.length === 3 && Array.isArray(r.loadavg.end));
-  assert.equal(OPS.length, 11);
+  assert.equal(OPS.length, 15);
   for (const op of [...OPS, ...EXTRA_OPS]) {
     checkOp(op, r.mock.ours[op]);
     assert.ok(r.operations[op], `${op} is described`);
