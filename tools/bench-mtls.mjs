@@ -42,6 +42,7 @@ import { buildBoard } from "./build.mjs";
 import { espruinoBin, prepareFlash, runInterpreter, cleanOutput } from "./espruino-run.mjs";
 import { createBoard } from "./mock/board.mjs";
 import { jsVarsNeededFor } from "./lib/jsvars-need.mjs";
+import { progressPrinter } from "./lib/bench-progress.mjs";
 import { startMosquitto, mqttSkip, mqttModuleText, MQTT_MODULE } from "../test/helpers/mosquitto.mjs";
 
 export const KEYS = { p256: "P-256 (PKCS#8 PEM), ecdsa_secp256r1_sha256", rsa2048: "RSA-2048 (PKCS#1 PEM), rsa_pss_rsae_sha256" };
@@ -236,30 +237,13 @@ ${CPU_NS}
 ${BOARD}`);
     const r = await runInterpreter(bin, dir, "run.js", {
       timeoutMs,
-      onOutput: progress(keyName),
+      onOutput: progressPrinter(keyName),
     });
     const out = plain(r.out);
     return { printed: parseRows(r.out), done: /^DONE$/m.test(out), uncaught: [...out.matchAll(/^Uncaught (.*)$/gm)].map((m) => m[1]), tail: /^DONE$/m.test(out) ? undefined : out.slice(-600) };
   } finally { rmSync(dir, { recursive: true, force: true }); }
 }
 
-/** One line on stderr per printed row, while the run goes on (output comes in chunks). */
-function progress(keyName) {
-  let buf = "";
-  return (s) => {
-    buf += s;
-    let nl;
-    while ((nl = buf.indexOf("\n")) >= 0) {
-      const m = /ROW (\{.*\})/.exec(buf.slice(0, nl));
-      buf = buf.slice(nl + 1);
-      if (!m) continue;
-      try {
-        const x = JSON.parse(m[1]);
-        process.stderr.write(`  ${keyName} ${x.row}${x.untimed ? " (warm-up)" : x.seed ? " (seed)" : ""}: ${x.error || x.ms + " ms, " + x.cpuMs + " ms CPU"}\n`);
-      } catch { /* not JSON */ }
-    }
-  };
-}
 
 const la = () => loadavg().map((x) => +x.toFixed(2));
 

@@ -60,6 +60,7 @@ import { buildBoard } from "./build.mjs";
 import { espruinoBin, prepareFlash, runInterpreter, cleanOutput } from "./espruino-run.mjs";
 import { createBoard } from "./mock/board.mjs";
 import { jsVarsNeeded } from "./lib/jsvars-need.mjs";
+import { progressPrinter } from "./lib/bench-progress.mjs";
 
 /** Runs per row: full chain verification is slow (seconds on ECDSA), the rest is fast. */
 export const RUNS = { slow: 3, fast: 4 };
@@ -296,23 +297,6 @@ function parseRows(out) {
   return rows;
 }
 
-/** One line on stderr per printed row, while the run goes on. */
-function progressPrinter(mode) {
-  let buf = "";
-  return (s) => {
-    buf += s;
-    let nl;
-    while ((nl = buf.indexOf("\n")) >= 0) {
-      const m = /ROW (\{.*\})/.exec(buf.slice(0, nl));
-      buf = buf.slice(nl + 1);
-      if (!m) continue;
-      try {
-        const x = JSON.parse(m[1]);
-        process.stderr.write(`  ${mode} ${x.row}${x.seed ? " (seed)" : ""}${x.untimed ? " (warm-up)" : ""}: ${x.error || x.note || x.ms + " ms, " + x.cpuMs + " ms CPU"}\n`);
-      } catch { /* not JSON */ }
-    }
-  };
-}
 
 const r1 = (x) => Math.round(x * 10) / 10;
 
