@@ -421,3 +421,14 @@ test("TLS: after an SNTP sync the handshake validates, and the leaf's notBefore 
     near(r.floor, hostNow() + DAY, 2 * 60, "floor = the leaf's notBefore (tomorrow)");
   } finally { await s.close(); await ntp.close(); }
 });
+
+test("clock.sync argument refusals: no callback or a bad server entry throw TIME_BAD_ARGUMENT; no source at all is TIME_NO_SOURCES", async () => {
+  const { clock } = boot("linux");
+  const thrown = (f) => { try { f(); } catch (e) { return e.code; } return null; };
+  assert.equal(thrown(() => clock.sync([{ host: "127.0.0.1" }])), "TIME_BAD_ARGUMENT");
+  assert.equal(thrown(() => clock.sync([{ port: 123 }], () => {})), "TIME_BAD_ARGUMENT");
+  assert.equal(thrown(() => clock.sync([{ host: "127.0.0.1", port: 70000 }], () => {})), "TIME_BAD_ARGUMENT");
+  const { err } = await sync(clock, []);
+  assert.equal(err && err.code, "TIME_NO_SOURCES");
+  unknown(clock);
+});
