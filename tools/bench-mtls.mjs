@@ -39,10 +39,10 @@ import path from "node:path";
 import { Pki } from "./lib/pki.mjs";
 import { bundlePath } from "./lib/paths.mjs";
 import { buildBoard } from "./build.mjs";
-import { espruinoBin, prepareFlash, runInterpreter, cleanOutput } from "./espruino-run.mjs";
+import { espruinoBin, prepareFlash, runInterpreter } from "./espruino-run.mjs";
 import { createBoard } from "./mock/board.mjs";
 import { jsVarsNeededFor } from "./lib/jsvars-need.mjs";
-import { progressPrinter } from "./lib/bench-progress.mjs";
+import { progressPrinter, parseRows, plainOutput as plain } from "./lib/bench-progress.mjs";
 import { startMosquitto, mqttSkip, mqttModuleText, MQTT_MODULE } from "../test/helpers/mosquitto.mjs";
 
 export const KEYS = { p256: "P-256 (PKCS#8 PEM), ecdsa_secp256r1_sha256", rsa2048: "RSA-2048 (PKCS#1 PEM), rsa_pss_rsae_sha256" };
@@ -129,12 +129,6 @@ export function planFor(ports, rounds, limit) {
   return plan;
 }
 
-const plain = (out) => cleanOutput(out).replace(/>\x1b\[J/g, "");
-function parseRows(out) {
-  const rows = [];
-  for (const m of plain(out).matchAll(/^ROW (\{.*\})$/gm)) { try { rows.push(JSON.parse(m[1])); } catch { /* not a whole line */ } }
-  return rows;
-}
 
 /** ms of a progress step in "name@ms,..." (the last one of that name), or null. */
 export function stepAt(steps, name) {

@@ -57,10 +57,10 @@ import net from "node:net";
 import { Pki } from "./lib/pki.mjs";
 import { bundlePath } from "./lib/paths.mjs";
 import { buildBoard } from "./build.mjs";
-import { espruinoBin, prepareFlash, runInterpreter, cleanOutput } from "./espruino-run.mjs";
+import { espruinoBin, prepareFlash, runInterpreter } from "./espruino-run.mjs";
 import { createBoard } from "./mock/board.mjs";
 import { jsVarsNeeded } from "./lib/jsvars-need.mjs";
-import { progressPrinter } from "./lib/bench-progress.mjs";
+import { progressPrinter, parseRows, plainOutput as plain } from "./lib/bench-progress.mjs";
 
 /** Runs per row: full chain verification is slow (seconds on ECDSA), the rest is fast. */
 export const RUNS = { slow: 3, fast: 4 };
@@ -288,14 +288,6 @@ export function planFor(chainName, urls, { runs = RUNS, from = 0, to = rounds(ru
   return plan;
 }
 
-/** The interpreter's output without banner and prompts (a prompt ">" ESC[J precedes lines printed while idle). */
-const plain = (out) => cleanOutput(out).replace(/>\x1b\[J/g, "");
-
-function parseRows(out) {
-  const rows = [];
-  for (const m of plain(out).matchAll(/^ROW (\{.*\})$/gm)) { try { rows.push(JSON.parse(m[1])); } catch { /* not a whole line */ } }
-  return rows;
-}
 
 
 const r1 = (x) => Math.round(x * 10) / 10;

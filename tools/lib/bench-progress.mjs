@@ -1,5 +1,6 @@
-// Live progress of interpreter benchmarks: the board app prints one "ROW {json}" line per
-// measured run; this echoes each as one line on stderr while the run goes on (output comes in chunks).
+// The rows that interpreter benchmarks print ("ROW {json}", one line per measured run): parsed
+// from the output, and echoed live on stderr while the run goes on (output comes in chunks).
+import { cleanOutput } from "../espruino-run.mjs";
 
 /** An onOutput callback for runInterpreter that reports the rows of `label`'s run. */
 export function progressPrinter(mode) {
@@ -17,4 +18,14 @@ export function progressPrinter(mode) {
       } catch { /* not JSON */ }
     }
   };
+}
+
+/** The interpreter's output without banner and prompts (a prompt ">" ESC[J precedes lines printed while idle). */
+export const plainOutput = (out) => cleanOutput(out).replace(/>\x1b\[J/g, "");
+
+/** The {json} of every whole "ROW {json}" line the board app printed. */
+export function parseRows(out) {
+  const rows = [];
+  for (const m of plainOutput(out).matchAll(/^ROW (\{.*\})$/gm)) { try { rows.push(JSON.parse(m[1])); } catch { /* not a whole line */ } }
+  return rows;
 }
