@@ -16,7 +16,7 @@ const COMMANDS = {
     cabundle sign <store.bin> --key <private.pem> ...   sign the OTA manifest of a store image (Ed25519)`],
   ota: ["./ota/cli.mjs", "otaCommand", "ota <serve|inspect|rotate> ...        serve an update over HTTPS, check a manifest, rotate keys"],
   soak: ["./soak.mjs", "soakCommand", "soak [--count <n>]   sequential verified GETs on the real interpreter ($ESPRUINO_BIN), JsVars after each (default 200)"],
-  bench: ["./bench.mjs", "benchCommand", "bench <crypto|entropy|x509|castore|tls|ota> [--real]   benchmarks, JSON output"],
+  bench: ["./bench.mjs", "benchCommand", "bench <crypto|entropy|x509|castore|tls|ota|mtls|memory> [--real]   benchmarks, JSON output (memory: JsVars at rest, per handshake phase and needed, BENCH_MEMORY_* env vars pick cases)"],
   cert: ["./castore/cli.mjs", "certCommand", `cert der <in> [--out <file>] [--index <n>]   certificate (PEM or DER) to DER
     cert pem <in>... [--out <file>]   certificates (PEM or DER) to one PEM file`],
   csr: ["./localca/cli.mjs", "csrCommand", `csr <file> [--json]   inspect a PKCS#10 CSR (PEM or DER): subject, SANs, key; exit 1 unless its signature verifies`],
