@@ -9,11 +9,12 @@ import { ROOT, bundlePath } from "./tools/lib/paths.mjs";
 
 const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8"));
 
-export function configFor(board, { test = false, input = null, file = null, buildTime = Math.floor(Date.now() / 1000) } = {}) {
+/** `plugins`: extra plugins run before the TypeScript one (the fuzz bundle's, tools/fuzz/memo.mjs). */
+export function configFor(board, { test = false, input = null, file = null, buildTime = Math.floor(Date.now() / 1000), plugins = [] } = {}) {
   const profile = loadBoard(board);
   return {
     input: input || path.join(ROOT, "firmware", test ? "testing.ts" : "index.ts"),
-    plugins: [boardConstants(constantsOf(profile, pkg.version, buildTime)), firmwareTs(), minify()],
+    plugins: [boardConstants(constantsOf(profile, pkg.version, buildTime)), ...plugins, firmwareTs(), minify()],
     treeshake: { moduleSideEffects: false, propertyReadSideEffects: false, unknownGlobalSideEffects: false },
     output: {
       file: file || bundlePath(board, test),

@@ -6,8 +6,8 @@ import { configFor } from "../rollup.config.mjs";
 import { boardNames, loadBoard } from "./lib/boards.mjs";
 import { checkBundleFile, formatProblems } from "./compat/check.mjs";
 
-export async function buildBoard(board, { test = false, quiet = false, input = null, file = null } = {}) {
-  const cfg = configFor(board, { test, input, file });
+export async function buildBoard(board, { test = false, quiet = false, input = null, file = null, plugins = [] } = {}) {
+  const cfg = configFor(board, { test, input, file, plugins });
   const bundle = await rollup(cfg);
   await bundle.write(cfg.output);
   await bundle.close();

@@ -5,6 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import path from "node:path";
+import crypto from "node:crypto";
 import { fuzz, allTargets } from "../../tools/fuzz/run.mjs";
 import { isCoded, fuzzFirmware } from "../../tools/fuzz/engine.mjs";
 import { loadRecordings, runFlight, toScript } from "../../tools/fuzz/flight.mjs";
@@ -36,6 +37,38 @@ test("the verdict: coded errors pass, anything else is a crash", async () => {
   assert.ok(!isCoded(new TypeError("x")));
   assert.ok(!isCoded(fw.board.run("(function(){ try { null.x; } catch (e) { return e; } })()")));
   assert.ok(!isCoded({ code: 42, message: "m" }));
+  fw.close();
+});
+
+test("the fuzz bundle's memo answers only for bytes it has seen, with the firmware's own answer", async () => {
+  const fw = await fuzzFirmware();
+  const { T, memo } = fw, u8 = fw.board.realm.u8, run = T.util.runSync;
+  // Ed25519 with Node's keys: a repeat is answered from the memo, any changed byte is verified.
+  const { privateKey, publicKey } = crypto.generateKeyPairSync("ed25519");
+  const pub = u8(publicKey.export({ format: "der", type: "spki" }).subarray(12)), msg = Buffer.from("fuzz memo");
+  const sig = crypto.sign(null, msg, privateKey);
+  const verify = (p, m, s) => run(T.c25519.ed25519VerifyJob(u8(p), u8(m), u8(s)));
+  const flip = (b, i) => { const c = Buffer.from(b); c[i] ^= 1; return c; };
+  const m0 = memo.stats.misses, h0 = memo.stats.hits;
+  assert.equal(verify(pub, msg, sig), true);
+  assert.equal(verify(pub, msg, sig), true);
+  assert.deepEqual([memo.stats.misses - m0, memo.stats.hits - h0], [1, 1]);
+  assert.equal(verify(pub, msg, flip(sig, 5)), false, "changed signature");
+  assert.equal(verify(pub, flip(msg, 0), sig), false, "changed message");
+  assert.equal(verify(flip(pub, 3), msg, sig), false, "changed key");
+  assert.deepEqual([memo.stats.misses - m0, memo.stats.hits - h0], [4, 1]);
+  // X25519 (RFC 7748 §5.2): the remembered result is handed out as a fresh copy each time.
+  const k = Buffer.from("a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4", "hex");
+  const u = Buffer.from("e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c", "hex");
+  const want = "c3da55379de9c6908e94ea4df28d084f32eccf03491c71f754b4075577a28552";
+  const a = run(T.c25519.x25519Job(u8(k), u8(u)));
+  a.fill(0);
+  assert.equal(Buffer.from(run(T.c25519.x25519Job(u8(k), u8(u)))).toString("hex"), want);
+  assert.notEqual(Buffer.from(run(T.c25519.x25519Job(u8(k), u8(flip(u, 0))))).toString("hex"), want);
+  // Exceptions are not remembered: a point off the curve is refused every time.
+  const before = memo.stats.misses;
+  for (let i = 0; i < 2; i++) assert.throws(() => run(T.nist.ecdhJob(T.nist.P256, u8(Buffer.alloc(32, 1)), u8(Buffer.concat([Buffer.of(4), Buffer.alloc(64, 7)])))), (e) => isCoded(e));
+  assert.equal(memo.stats.misses - before, 2);
   fw.close();
 });
 

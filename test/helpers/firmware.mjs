@@ -18,6 +18,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import vm from "node:vm";
 import { createBoard } from "../../tools/mock/board.mjs";
 import { ROOT, bundlePath } from "../../tools/lib/paths.mjs";
 import { buildBoard } from "../../tools/build.mjs";
@@ -56,20 +57,26 @@ export async function testBundlePath(board = "linux") {
  *  - convolve: true (default) keeps the board's E.convolve, checked: a dot product of 2^53 or
  *    more in absolute value throws (the firmware keeps every one exact; an inexact one would be
  *    a bug); false removes E.convolve before loading, which exercises the portable fallbacks.
+ *  - file: another build of the test bundle (the fuzz targets' one, tools/fuzz/memo.mjs).
+ *  - globals: host functions that bundle expects, defined before it loads.
  * Returns { T, board, crypto, where, close }.
  */
-export async function loadFirmware({ board = "linux", convolve = true } = {}) {
-  const file = await testBundlePath(board);
+export async function loadFirmware({ board = "linux", convolve = true, file = null, globals = {} } = {}) {
+  file = file || await testBundlePath(board);
   const b = createBoard({ board });
+  for (const [name, value] of Object.entries(globals)) b.define(name, value);
   const E = b.context.E;
   if (!convolve) delete E.convolve;
   else {
-    const native = E.convolve;
-    E.convolve = function (x, y, off) {
-      const s = native(x, y, off);
-      if (!(Math.abs(s) < TWO53)) throw new Error("E.convolve sum not exact: " + s);
-      return s;
-    };
+    // (compiled in the board's realm, as the mock's E.convolve is: then V8 can inline both into
+    // the firmware's products)
+    E.convolve = vm.runInContext(`(function (native, LIMIT) {
+      return function convolve(x, y, off) {
+        var s = native(x, y, off);
+        if (!(s < LIMIT && s > -LIMIT)) throw new Error("E.convolve sum not exact: " + s);
+        return s;
+      };
+    })`, b.context)(E.convolve, TWO53);
   }
   const T = b.loadLibrary(file, LIBRARY);
   const crypto = b.profile.nativeCrypto.length ? b.require("crypto") : null;

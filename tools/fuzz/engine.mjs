@@ -5,6 +5,7 @@
 // covers it and runs are deterministic).
 import fc from "fast-check";
 import { loadFirmware } from "../../test/helpers/firmware.mjs";
+import { fuzzBundlePath, memoHook } from "./memo.mjs";
 
 /** An invariant broken by an input (not an exception the library threw). */
 export class Violation extends Error {}
@@ -29,9 +30,14 @@ export function coded(f, where) {
   try { return { ok: f() }; } catch (e) { return { err: mustBeCoded(e, where) }; }
 }
 
-/** The test bundle in a board mock whose timers are a queue drained by drain(). */
+/** The test bundle, with its public-key primitives remembered by input bytes (memo.mjs), in a
+ *  board mock whose timers are a queue drained by drain(). fw.memo.stats counts memo hits. */
 export async function fuzzFirmware() {
-  const fw = await loadFirmware({ board: "linux" });
+  let realm = null;
+  const memo = memoHook({ u8: (b) => realm.u8(b) });
+  const fw = await loadFirmware({ board: "linux", file: await fuzzBundlePath("linux"), globals: { __fuzzMemo: memo.hook } });
+  realm = fw.board.realm;
+  fw.memo = memo;
   const queue = [];
   const ctx = fw.board.context;
   let id = 0;

@@ -137,7 +137,7 @@ function fixedVerifier(fw, rec) {
       step() {
         if (!job.step()) return false;
         const r = job.result();
-        peer = { spki: F.ownKey(r.path[0].spki), subject: F.subjectText(r.path[0]), notAfter: r.path[0].notAfter };
+        peer = { spki: F.ownKey(r.path[0].spki), subject: F.subjectText(r.path[0]), notAfter: r.path[0].notAfter, ku: r.path[0].ku };
         return true;
       },
       result: () => peer,

@@ -67,4 +67,7 @@ if (!regressionOnly) {
     s++;
   }
 }
-parentPort.postMessage({ type: "done", runs: done, regression: corpus.length, seconds: (performance.now() - t0) / 1000, stats: target.stats ? target.stats(ctx) : null });
+// How often the public-key primitives were answered from the memo (memo.mjs) instead of run.
+const memo = ctx && ctx.fw && ctx.fw.memo ? `public-key primitives run ${ctx.fw.memo.stats.misses} times, ${ctx.fw.memo.stats.hits} answered from the memo` : "";
+const stats = [target.stats ? target.stats(ctx) : "", memo].filter(Boolean).join("; ");
+parentPort.postMessage({ type: "done", runs: done, regression: corpus.length, seconds: (performance.now() - t0) / 1000, stats: stats || null });
