@@ -1,13 +1,10 @@
 #!/usr/bin/env node
 // Removes each TLS 1.2 check (and the session-per-name checks) in turn: edit the firmware, build
-// the linux bundle, run the tests named for it, restore. A check is covered when a test fails
-// ("CAUGHT"). Local only (about 30 s per mutant on 2 cores), not in CI; do not commit while it runs
-// (the firmware is edited in place). Usage: node tools/mutate-tls12.mjs [name-regexp]
-import { readFileSync, writeFileSync } from "node:fs";
-import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
+// the linux bundles, run the tests named for it, restore (tools/lib/mutate.mjs). A check is
+// covered when a test fails ("killed"). Local only (about 30 s per mutant on 2 cores), not in CI;
+// do not commit while it runs (the firmware is edited in place). Usage: node tools/mutate-tls12.mjs [name-regexp]
+import { runMutants } from "./lib/mutate.mjs";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const R = "test/conformance/tls12-renegotiation.test.mjs", REC = "test/conformance/tls12-records.test.mjs",
   H = "test/conformance/tls12-handshake.test.mjs", SH = "test/conformance/tls12-serverhello.test.mjs",
   P = "test/tls12/peer-refusals.test.mjs", T12R = "test/tls12/refusals.test.mjs", KU = "test/tls12/keyusage.test.mjs",
@@ -74,29 +71,9 @@ const M = [
   ["CCS before a 1.2 ServerHello", C13, `if (!this.ccsAllowed) tlsFail(`, `if (false) tlsFail(`, [REC], "before a real TLS 1.2"],
   ["1.3 ticket host", C13, `|| t.host !== this.o.host) {`, `) {`, [PN], "TLS 1.3: the client does not offer"],
   ["1.2 session host", "firmware/tls/client.ts", `v.session12 && v.session12.host === o.host ?`, `v.session12 ?`, [PN], "TLS 1.2: the client does not offer"],
-  ["session cache key has the name", SOCK, `const key = name + "@" + o.host + ":" + (o.port || 443);`, `const key = o.host + ":" + (o.port || 443);`, [PN], "same host and port"],
+  ["session cache key has the name", SOCK, `const key = name + "@" + o.host + ":" + (o.port || 443)`, `const key = o.host + ":" + (o.port || 443)`, [PN], "same host and port"],
   ["failed resumption drops the session", SOCK, `if (cache && s12 && !self.info) cache.drop12(key);`, ``, [H], "no session kept|RFC 7627"],
   ["chain cache keeps keyUsage", "firmware/tls/chaincache.ts", `notAfter: e.na, ku: e.u, cached: true`, `notAfter: e.na, ku: -1, cached: true`, [KU], "cached"],
 ];
 
-const only = process.argv[2] ? new RegExp(process.argv[2]) : null;
-let caught = 0, survived = 0;
-for (const [name, file, find, repl, files, pattern] of M) {
-  if (only && !only.test(name)) continue;
-  const p = ROOT + file;
-  const orig = readFileSync(p, "utf8");
-  const n = orig.split(find).length - 1;
-  if (n !== 1) { console.log(`BAD-FIND(${n})\t${name}`); survived++; continue; }
-  writeFileSync(p, orig.replace(find, repl));
-  try {
-    const b = spawnSync("node", ["tools/cli.mjs", "build", "--board", "linux"], { cwd: ROOT, encoding: "utf8" });
-    if (b.status !== 0) { console.log(`BUILD-FAILED\t${name}`); survived++; continue; }
-    const t = spawnSync("node", ["--test", `--test-name-pattern=${pattern}`, ...files], { cwd: ROOT, encoding: "utf8", timeout: 600000 });
-    const fail = +(/# fail (\d+)/.exec(t.stdout) || [0, 0])[1];
-    const failed = (t.stdout.match(/^not ok \d+ - .*$/gm) || []).map((s) => s.replace(/^not ok \d+ - /, "")).slice(0, 2).join(" | ");
-    if (fail > 0) caught++; else survived++;
-    console.log(`${fail > 0 ? "CAUGHT" : "SURVIVED"}\t${name}\t${failed}`);
-  } finally { writeFileSync(p, orig); }
-}
-spawnSync("node", ["tools/cli.mjs", "build", "--board", "linux"], { cwd: ROOT });
-console.log(JSON.stringify({ caught, survived }));
+runMutants({ label: "tls12", mutants: M, build: ["tools/cli.mjs", "build", "--board", "linux"], only: process.argv[2] ? new RegExp(process.argv[2]) : null });

@@ -2,15 +2,11 @@
 // run the tests named for the check, restore the source) and reports whether a test failed
 // (killed) or not (survived). It edits firmware/ in this working tree: run it on a clean tree and
 // do not build or commit while it runs. `node tools/mutate-tls13.mjs [name regex]`; results also
-// in .tmp/mutate-tls13.json.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { spawnSync } from "node:child_process";
-import { ROOT } from "./lib/paths.mjs";
-const W = ROOT;
+// in .tmp/mutate-tls13.json (tools/lib/mutate.mjs).
+import { runMutants, IF_FALSE } from "./lib/mutate.mjs";
 const H = "test/conformance/tls13-hello.test.mjs", F = "test/conformance/tls13-flight.test.mjs", R = "test/conformance/tls13-records.test.mjs";
 const REF = "test/tls/refusals.test.mjs", RN12 = "test/conformance/tls12-renegotiation.test.mjs", RC12 = "test/conformance/tls12-records.test.mjs";
 const c13 = "firmware/tls/client13.ts", msg = "firmware/tls/messages.ts", rec = "firmware/tls/record.ts", eng = "firmware/tls/engine.ts", kex = "firmware/tls/kex.ts";
-const IF_FALSE = (cond) => [`if (${cond}) tlsFail(`, `if (false) tlsFail(`];
 const M = [
   ["c13 HelloRequest with a body", c13, ...IF_FALSE("m.body.length"), [RN12], "HelloRequest with a body before the ServerHello"],
   ["c13 record inside a handshake message", c13, ...IF_FALSE("type !== C.CT_HANDSHAKE && this.hs.pending()"), [F], "alert record in the middle"],
@@ -64,36 +60,11 @@ const M = [
   ["rec protected CCS (fix)", rec, ...IF_FALSE("type === CT_CHANGE_CIPHER_SPEC"), [R], "protected ChangeCipherSpec"],
   ["rec empty protected record", rec, ...IF_FALSE("!inner.length && type !== CT_APPLICATION_DATA"), [F], "zero-length handshake record \\(encrypted\\)|zero-length alert"],
   ["rec empty plaintext record", rec, ...IF_FALSE("n === 0 && type !== CT_APPLICATION_DATA"), [F], "in plaintext before the ServerHello"],
-  ["rec negotiated limit", rec, ...IF_FALSE("end - 1 > this.maxIn"), [R], "record_size_limit 1024|max_fragment_length 512"],
+  ["rec negotiated limit", rec, ...IF_FALSE("inner.length > this.maxIn + 1"), [R], "record_size_limit 1024|max_fragment_length 512"],
   ["eng unknown record type", eng, ...IF_FALSE("type !== CT_APPLICATION_DATA"), [R], "unknown inner type"],
   ["eng application data before Finished", eng, ...IF_FALSE("this.state !== this.connected"), [R], "inside the server's encrypted flight"],
   ["eng alert length", eng, ...IF_FALSE("data.length !== 2"), [R], "alert of 3 bytes"],
   ["kex X25519 share length", kex, ...IF_FALSE("peer.length !== 32"), [H], "31-byte"],
   ["kex P-256 uncompressed", kex, ...IF_FALSE("peer.length !== 65 || peer[0] !== 4"), [H], "compressed point"],
 ];
-const only = process.argv[2] ? new RegExp(process.argv[2]) : null;
-const results = [];
-for (const [name, file, find, repl, tests, pattern] of M) {
-  if (only && !only.test(name)) continue;
-  const p = `${W}/${file}`, orig = readFileSync(p, "utf8");
-  const n = orig.split(find).length - 1;
-  if (n !== 1) { results.push({ name, result: `BAD MUTANT (${n} matches)` }); console.log(name, "BAD", n); continue; }
-  writeFileSync(p, orig.replace(find, repl));
-  let result;
-  try {
-    const b = spawnSync("node", ["tools/cli.mjs", "build", "--board", "linux", "--no-test"], { cwd: W, encoding: "utf8" });
-    if (b.status !== 0) result = "BUILD FAILED";
-    else {
-      const t = spawnSync("node", ["--test", "--test-name-pattern=" + pattern, ...tests], { cwd: W, encoding: "utf8", timeout: 600000 });
-      const pass = +(/# pass (\d+)/.exec(t.stdout) || [0, 0])[1], fail = +(/# fail (\d+)/.exec(t.stdout) || [0, 0])[1];
-      const failed = (t.stdout.match(/^not ok \d+ - .*/gm) || []).map((l) => l.replace(/^not ok \d+ - /, ""));
-      result = fail > 0 ? `killed (${fail}/${pass + fail} failed: ${failed.slice(0, 3).join(" | ")})` : `SURVIVED (${pass} passed)`;
-    }
-  } finally { writeFileSync(p, orig); }
-  results.push({ name, result });
-  console.log(new Date().toISOString().slice(11, 19), name, "->", result);
-}
-spawnSync("node", ["tools/cli.mjs", "build", "--board", "linux", "--no-test"], { cwd: W });
-mkdirSync(`${W}/.tmp`, { recursive: true });
-writeFileSync(`${W}/.tmp/mutate-tls13.json`, JSON.stringify(results, null, 1));
-console.log(`${results.filter((r) => r.result.startsWith("killed")).length} of ${results.length} killed`);
+runMutants({ label: "tls13", mutants: M, build: ["tools/cli.mjs", "build", "--board", "linux", "--no-test"], only: process.argv[2] ? new RegExp(process.argv[2]) : null });

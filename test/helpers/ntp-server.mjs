@@ -8,7 +8,8 @@ export function stamp(buf, o, unix) {
   buf.writeUInt32BE((s + NTP_UNIX) % 4294967296, o);
   buf.writeUInt32BE(Math.floor((unix - s) * 4294967296), o + 4);
 }
-/** A reply to `req` saying `unix`. o: li, vn, mode, stratum, refid, originate, zeroTransmit, length. */
+/** A reply to `req` saying `unix`. o: li, vn, mode, stratum, refid, originate, receive (the receive
+ *  timestamp's time, default `unix`), zeroReceive, zeroTransmit, length. */
 export function ntpReply(req, unix, o = {}) {
   const b = Buffer.alloc(48);
   b[0] = ((o.li ?? 0) << 6) | ((o.vn ?? 4) << 3) | (o.mode ?? 4);
@@ -18,7 +19,7 @@ export function ntpReply(req, unix, o = {}) {
   Buffer.from(o.refid ?? "GPS\0", "latin1").copy(b, 12);
   stamp(b, 16, unix - 60);
   (o.originate ?? req.subarray(40, 48)).copy(b, 24);
-  stamp(b, 32, unix);
+  if (!o.zeroReceive) stamp(b, 32, o.receive ?? unix);
   if (!o.zeroTransmit) stamp(b, 40, unix + 0.0001);
   return o.length !== undefined ? b.subarray(0, o.length) : b;
 }

@@ -149,6 +149,7 @@ const SIG = {
   "rsa-sha1": { oid: "1.2.840.113549.1.1.5", hash: "sha1", nullParam: true },
   "rsa-pss-sha256": { oid: "1.2.840.113549.1.1.10", hash: "sha256", pss: 32 },
   "rsa-pss-sha384": { oid: "1.2.840.113549.1.1.10", hash: "sha384", pss: 48 },
+  "rsa-pss-sha256-salt20": { oid: "1.2.840.113549.1.1.10", hash: "sha256", pss: 20 }, // off-profile salt
   ed25519: { oid: "1.3.101.112", hash: null },
 };
 const HASH_OID = { sha256: "2.16.840.1.101.3.4.2.1", sha384: "2.16.840.1.101.3.4.2.2", sha512: "2.16.840.1.101.3.4.2.3" };
@@ -174,8 +175,9 @@ const Y2040 = 2208988800;
 let serialN = 1000;
 
 /**
- * cert({ subject, issuer, key, signer (key of the issuer), alg, serial, notBefore, notAfter,
- *        exts: [ext...], version (3), tamper (flip a signature bit), mutateTbs(buf) })
+ * cert({ subject, issuer, key, signer (key of the issuer), alg, algDer (both AlgorithmIdentifiers,
+ *        DER), innerAlg (the TBS one only), spki (DER), serial, notBefore, notAfter, exts: [ext...],
+ *        emptyExts, version (3), tamper (flip a signature bit), mutateTbs(buf) })
  * Returns { der, subject, key, ski } usable as an issuer for further certs.
  */
 export function cert(o) {
@@ -189,7 +191,7 @@ export function cert(o) {
   let tbs = seq(
     ...(version > 1 ? [ctx(0, true, int(version - 1))] : []),
     int(o.serial !== undefined ? o.serial : serialN++),
-    o.innerAlg ? o.innerAlg : algId(alg),
+    o.innerAlg || o.algDer || algId(alg),
     issuer,
     seq(time(o.notBefore !== undefined ? o.notBefore : Y2020), time(o.notAfter !== undefined ? o.notAfter : Y2040)),
     subject,
@@ -199,7 +201,7 @@ export function cert(o) {
   if (o.mutateTbs) tbs = o.mutateTbs(tbs);
   const sig = Buffer.from(sign(alg, tbs, signer));
   if (o.tamper) sig[sig.length - 1] ^= 1;
-  const der = seq(tbs, algId(alg), bits(sig));
+  const der = seq(tbs, o.algDer || algId(alg), bits(sig));
   return { der: new Uint8Array(der), subject, key: k, ski: k.id };
 }
 

@@ -139,3 +139,19 @@ test("generate: a string dns / ip is one entry; the CSR carries them in order", 
   assert.equal(subj.trim(), "subject=serialNumber=SN-0042,CN=one,OU=unit,L=Town,ST=State");
   assert.deepEqual(inspectCsr(Buffer.from(r.csr)).sans, ["DNS:one.example", "IP:10.0.0.1"]);
 });
+
+test("generate with a full Storage: IDENTITY_STORAGE_FULL, no key file and no CSR", { timeout: 60000 }, async () => {
+  // leave less room than the key file (about 140 bytes plus a file header) needs; trash from
+  // the earlier tests would be compacted away to make room, so compact first
+  Storage.compact();
+  const fill = Storage.getFree() - 120;
+  assert.equal(Storage.write("filler", "x", 0, fill), true);
+  try {
+    assert.ok(Storage.getFree() < 150, "Storage is (nearly) full");
+    const { r, err } = await generate({ name: "k3", subject: { CN: "full" } });
+    assert.equal(r, undefined);
+    assert.equal(err && err.code, "IDENTITY_STORAGE_FULL", JSON.stringify(err));
+    assert.equal(err.detail.name, "k3");
+    assert.equal(stored("k3"), undefined, "nothing left in Storage");
+  } finally { Storage.erase("filler"); }
+});

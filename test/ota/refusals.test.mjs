@@ -226,3 +226,57 @@ test("HTTP error for the manifest: reported, nothing changes", async () => {
   assert.equal(x.r.err.detail.cause, "HTTP_STATUS");
   await intact(x);
 });
+
+test("HTTP 404 for the image: OTA_DOWNLOAD_FAILED with the status, nothing changes", async () => {
+  const img2 = fx.image(2);
+  const x = await attempt({ "/manifest.json": fx.manifest(img2) });
+  assert.equal(x.r.err.code, "OTA_DOWNLOAD_FAILED", x.r.err.message);
+  assert.equal(x.r.err.detail.status, 404);
+  assert.deepEqual(x.srv.requests, ["/manifest.json", "/castore-2.bin"]);
+  await intact(x);
+});
+
+test("an image URL where nothing listens: OTA_DOWNLOAD_FAILED, the connection error kept as its cause", async () => {
+  const img2 = fx.image(2);
+  const x = await attempt(files(img2, fx.manifest(img2, { imageUrl: "https://127.0.0.1:1/castore-2.bin" })));
+  assert.equal(x.r.err.code, "OTA_DOWNLOAD_FAILED", x.r.err.message);
+  assert.equal(x.r.err.detail.cause, "CONNECT_FAILED");
+  await intact(x);
+});
+
+/** Makes the board's Storage.write throw (a flash error, not a full Storage) for files `which` names. */
+function failingWrites(b, which) {
+  const S = b.require("Storage"), write = S.write;
+  S.write = function (name, ...rest) {
+    if (which(name)) throw new Error("flash write error (test)");
+    return write.call(this, name, ...rest);
+  };
+}
+
+test("a Storage write that fails while the image is written: OTA_WRITE_FAILED, nothing changes", async () => {
+  const img2 = fx.image(2);
+  const x = await attempt(files(img2, fx.manifest(img2)), { prepare: (b) => failingWrites(b, (n) => n === SLOT1) });
+  assert.equal(x.r.err.code, "OTA_WRITE_FAILED", x.r.err.message);
+  assert.match(x.r.err.message, /writing etls\.ca\.b failed/);
+  await intact(x);
+});
+
+test("the OTA state record cannot be written: OTA_WRITE_FAILED, the downloaded store is not switched to", async () => {
+  const img2 = fx.image(2);
+  const x = await attempt(files(img2, fx.manifest(img2)), { prepare: (b) => failingWrites(b, (n) => STATE_FILES.includes(n)) });
+  assert.equal(x.r.err.code, "OTA_WRITE_FAILED", x.r.err.message);
+  assert.match(x.r.err.message, /OTA state record/);
+  assert.deepEqual(x.srv.requests, ["/manifest.json", "/castore-2.bin"], "downloaded, then refused before the switch");
+  await intact(x);
+});
+
+test("no usable CA store in either slot: ota.store() throws CASTORE_NONE", async () => {
+  const blank = (await runOn(fx.board({}), BOOT)).result;
+  assert.match(blank.error, /^CASTORE_NONE: /);
+  // the only store present is damaged
+  const b = fx.board({ store: img1 });
+  b.flash.files.get(SLOT0).bytes[100] ^= 0x40;
+  const damaged = (await runOn(b, BOOT)).result;
+  assert.match(damaged.error, /^CASTORE_NONE: /);
+  assert.equal(damaged.status.store, "");
+});

@@ -107,8 +107,11 @@ const BAD = [
   ["stratum 16", (req, t) => ntpReply(req, t, { stratum: 16 }), "NTP_BAD_STRATUM"],
   ["zero transmit timestamp", (req, t) => ntpReply(req, t, { zeroTransmit: true }), "NTP_ZERO_TRANSMIT"],
   ["version 2", (req, t) => ntpReply(req, t, { vn: 2 }), "NTP_BAD_VERSION"],
+  ["zero receive timestamp", (req, t) => ntpReply(req, t, { zeroReceive: true }), "NTP_BAD_TIMESTAMPS", /receive timestamp 0 is zero/],
+  ["receive timestamp after the transmit timestamp", (req, t) => ntpReply(req, t, { receive: t + 5 }), "NTP_BAD_TIMESTAMPS", /is zero or after transmit/],
+  ["the server held the request longer than the round trip (negative delay)", (req, t) => ntpReply(req, t, { receive: t - 100 }), "NTP_BAD_TIMESTAMPS", /negative round-trip delay/],
 ];
-for (const [what, answer, code] of BAD) {
+for (const [what, answer, code, why] of BAD) {
   test(`linux: a bad server is refused: ${what} -> ${code}`, async () => {
     const srv = await ntpServer((req) => answer(req, hostNow()));
     const { b, clock } = boot("linux", { clock: 1000 });
@@ -119,6 +122,7 @@ for (const [what, answer, code] of BAD) {
       const rep = err.detail.sources[0];
       assert.equal(rep.ok, false);
       assert.equal(rep.code, code, rep.error);
+      if (why) assert.match(rep.error, why);
       // A Kiss-o'-Death stops the retries; any other bad reply is retried (bounded).
       assert.equal(srv.requests.length, code === "NTP_KOD" ? 1 : 2);
       assert.equal(rep.attempts, srv.requests.length);
@@ -127,6 +131,27 @@ for (const [what, answer, code] of BAD) {
     } finally { b.close(); await srv.close(); }
   });
 }
+
+test("linux: dgram send() throws (no network): NTP_SEND_FAILED on every attempt, nothing sent", async () => {
+  const srv = await goodServer(0);
+  const { b, clock } = boot("linux", { clock: 1000 });
+  const dgram = b.require("dgram"), createSocket = dgram.createSocket;
+  dgram.createSocket = (type) => {
+    const s = createSocket.call(dgram, type);
+    s.send = () => { throw new Error("Not connected to the internet"); };
+    return s;
+  };
+  try {
+    const { err } = await sync(clock, [srv.server], FAST);
+    assert.equal(err && err.code, "TIME_SYNC_FAILED");
+    const rep = err.detail.sources[0];
+    assert.equal(rep.code, "NTP_SEND_FAILED", rep.error);
+    assert.match(rep.error, /Not connected to the internet/);
+    assert.equal(rep.attempts, 2, "retried once (retries: 1)");
+    assert.equal(srv.requests.length, 0);
+    unknown(clock);
+  } finally { b.close(); await srv.close(); }
+});
 
 test("linux: a forged reply is discarded and the genuine one that follows is used", async () => {
   const srv = await ntpServer((req) => [ntpReply(req, hostNow() + 5000, { originate: Buffer.alloc(8, 1) }), ntpReply(req, hostNow())]);

@@ -125,6 +125,14 @@ test("native AES: one ECB call per keystream chunk, a bad result is an EtError",
   assert.throws(() => g.seal(bytes(12), bytes(13), bytes(100)), (e) => e.code === "AES_FAILED");
 });
 
+test("a board whose require('crypto') has no AES: NO_NATIVE_AES on first use, not a TypeError", async () => {
+  const fw = await loadFirmware();
+  try {
+    delete fw.crypto.AES;
+    assert.throws(() => fw.T.aead.aesGcm(bytes(16)).seal(bytes(12), bytes(13), bytes(100)), (e) => e.code === "NO_NATIVE_AES");
+  } finally { fw.close(); }
+});
+
 test("ChaCha20-Poly1305 matches node:crypto", () => {
   for (const n of LENGTHS) {
     for (const aadLen of [0, 13, AAD_LENGTHS[rnd(AAD_LENGTHS.length)]]) {
