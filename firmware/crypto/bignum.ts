@@ -39,6 +39,7 @@
 
 import { EtError } from "../errors";
 import type { Job } from "../util/job";
+import { mont48Hi, mont48Lo } from "./montmul48";
 
 declare const E: any;
 
@@ -166,19 +167,19 @@ const VIEW_SHIFT = 3;
 
 /** Montgomery context for an odd modulus N, with the working buffers of one product. */
 export interface MontCtx {
-  /** Limbs per number: a multiple of 8 with 2^(22n) >= 4N. */
+  /** Limbs per number: a multiple of 8 with 2^(22n) >= 4N' (N' = qN below). */
   n: number;
   /** Index of the top non-zero limb of N. */
   h: number;
   /** Byte length of N (without leading zeros). */
   len: number;
+  /** N itself (the long divisions and final reductions use it). */
   N: Int32Array;
-  /** N[0], and -1/N mod 2^22. */
-  N0: number;
+  /** q = -1/N mod 2^22: the products work modulo N' = qN, which is -1 mod 2^22. */
   q: number;
   /** [a0, m0, a1, m1, ...] (2n). */
   X: Int32Array;
-  /** G zeros, [b(n-1), N(n-1), ..., b0, N0], then 2n zeros (4n + G). */
+  /** G zeros, [b(n-1), N''(n-1), ..., b0, N''0], then 2n zeros (4n + G), N'' = N' + 1. */
   Y: Int32Array;
   /** View spacing G (VIEW_SHIFT), and the views: xp[q] = X[0, (q+1)G), xs[q] = X[qG, 2n), ys[q] = Y[qG, ). */
   g: number;
@@ -204,48 +205,63 @@ export function checkModulus(m: Uint8Array): void {
 export function montCtx(mod: Uint8Array): MontCtx {
   const m = stripZeros(mod);
   checkModulus(m);
-  // 22n >= bits + 2 (R >= 4N), rounded up to a multiple of 8 for the R^2 doubling chain.
-  const n = ((((bitLength(m) + 23) / 22) | 0) + 7) & ~7;
+  // 22n >= bits(N') + 2 = bits + 24 (R >= 4N'), rounded up to a multiple of 8 for the R^2 chain.
+  const n = ((((bitLength(m) + 45) / 22) | 0) + 7) & ~7;
   const N = limbsFromBytes(m, n);
   let h = n - 1;
   while (N[h] === 0) h--;
   const N0 = N[0];
   // Newton iteration for 1/N0 mod 2^22: each step doubles the correct low bits (3 -> 6 -> 12 -> 24).
-  let inv = N0;
-  for (let i = 0; i < 3; i++) {
+  let inv = N0, c = 1, i: number;
+  for (i = 0; i < 3; i++) {
     const t = (N0 * inv) & 4194303;
     inv = (inv * ((2 - t) & 4194303)) & 4194303;
   }
+  const q = (4194304 - inv) & 4194303;
   const g = n >> VIEW_SHIFT, X = new Int32Array(2 * n), Y = new Int32Array(4 * n + g), views = 2 << VIEW_SHIFT;
-  for (let i = 0; i < n; i++) Y[2 * (n - 1 - i) + 1 + g] = N[i];
+  // N'' = qN + 1, whose low limb is 0 (see montLo)
+  for (i = 0; i < n; i++) {
+    const v = q * N[i] + c, l = v % 4194304;
+    Y[2 * (n - 1 - i) + 1 + g] = l;
+    c = (v - l) / 4194304;
+  }
   const xp: Int32Array[] = [], xs: Int32Array[] = [], ys: Int32Array[] = [];
-  for (let i = 0; i < views; i++) {
+  for (i = 0; i < views; i++) {
     xp.push(X.subarray(0, (i + 1) * g));
     xs.push(X.subarray(i * g));
   }
-  for (let i = 0; i < views + 2; i++) ys.push(Y.subarray(i * g));
+  for (i = 0; i < views + 2; i++) ys.push(Y.subarray(i * g));
   return {
-    n: n, h: h, len: m.length, N: N, N0: N0, q: (4194304 - inv) & 4194303,
+    n: n, h: h, len: m.length, N: N, q: q,
     X: X, Y: Y, g: g, xp: xp, xs: xs, ys: ys, c: 0,
     cv: typeof E !== "undefined" && E.convolve ? E.convolve : jsConvolve,
   };
 }
 
-// A Montgomery product X·Y·R^-1 mod N runs column by column, in chunks so that a Job step stays
+// A Montgomery product X·Y·R^-1 mod N' runs column by column, in chunks so that a Job step stays
 // short: montLo does columns a..b-1 of 0..n-1, which fix the reduction factors m (odd slots of
 // X); montHi does columns a..b-1 of n..2n-2 and writes the result limbs both to the even slots of
 // X (forward) and to the even slots of Y (reversed), ready for a squaring; the last chunk also
 // writes the final carry as the top limb. Writing in place is safe: output limb j is produced at
 // column n+j, after the last column that reads a(j) and b(j). The column carry passes from chunk
 // to chunk in C.c.
-// Hot loops: literals instead of named constants, hot locals declared first (FACTS §7).
+//
+// The modulus is N' = qN (q = -1/N mod 2^22), so N' = -1 mod 2^22 and the reduction factor of
+// column k is simply m(k) = s mod 2^22 (no multiplication by q). Y holds N'' = N' + 1 instead of
+// N', whose low limb is 0: the column sums add m·N'' and the low columns subtract m(k) once,
+// which is a·b + m·N' in all. With N''0 = 0 the slot of m(k), which still holds the previous
+// product's value, meets a zero in column k and needs no clearing; and s - m(k) = s - (s mod 2^22),
+// so the carry is floor(s / 2^22). Results are below 2N' and congruent modulo N: every
+// value leaves through a long division by N (modN).
+// Hot loops: literals instead of named constants, hot locals declared first (FACTS §7). For
+// n = 48 (the halves of RSA-2048 CRT) montMul48.ts has the same columns unrolled.
 
 export function montLo(C: MontCtx, a: number, b: number): void {
   // i: the slot of m(k) (2k + 1); p: where X[0] meets Y in column k. Columns come in groups in
   // which neither view changes (i below the X prefix's end, the Y offset o not negative), so
   // the inner loop is only the column's arithmetic.
-  let s = 0, c = a === 0 ? 0 : C.c, m = 0, i = 2 * a + 1, o = 0, e = 0, ux = 0, uy = 0, p = 2 * (C.n - 1 - a) + C.g;
-  const X = C.X, f = C.cv, q = C.q, z = C.N0, g = C.g, ie = 2 * b + 1;
+  let s = 0, c = a === 0 ? 0 : C.c, i = 2 * a + 1, o = 0, e = 0, ux = 0, uy = 0, p = 2 * (C.n - 1 - a) + C.g;
+  const X = C.X, f = C.cv, g = C.g, ie = 2 * b + 1;
   let xv = X, yv = X;
   while (i < ie) {
     ux = i / g | 0; // prefix covering X[0..2k+1]
@@ -257,13 +273,10 @@ export function montLo(C: MontCtx, a: number, b: number): void {
     if (i + o + 1 < e) e = i + o + 1;
     if (ie < e) e = ie;
     while (i < e) {
-      X[i] = 0; // m(k) of the previous product would meet N0 in this column
-      s = c + f(xv, yv, o);
+      X[i] = (s = c + f(xv, yv, o)) & 4194303;
+      c = s / 4194304 | 0;
       o -= 2;
-      m = ((s & 4194303) * q) & 4194303;
-      X[i] = m;
       i += 2;
-      c = (s + m * z) / 4194304; // exact: s + m*N0 is a multiple of 2^22
     }
     p = uy * g + o;
   }
@@ -283,14 +296,11 @@ export function montHi(C: MontCtx, a: number, b: number): void {
     e = (ux + 1) * g - 2;
     if (ie < e) e = ie;
     while (i < e) {
-      s = c + f(xv, Y, o);
+      X[i] = Y[j] = (s = c + f(xv, Y, o)) & 4194303;
+      c = s / 4194304 | 0;
       o -= 2;
-      c = s & 4194303;
-      X[i] = c;
-      Y[j] = c;
       i += 2;
       j -= 2;
-      c = (s - c) / 4194304;
     }
   }
   C.c = c;
@@ -300,8 +310,13 @@ export function montHi(C: MontCtx, a: number, b: number): void {
   }
 }
 
-/** X·Y·R^-1 mod N in one go (result in X even slots and Y even slots reversed). */
+/** X·Y·R^-1 mod N' in one go (result in X even slots and Y even slots reversed). */
 export function montMul(C: MontCtx): void {
+  if (C.n === 48) {
+    mont48Lo(C);
+    mont48Hi(C);
+    return;
+  }
   montLo(C, 0, C.n);
   montHi(C, C.n, 2 * C.n - 1);
 }
@@ -323,6 +338,13 @@ export function readX(C: MontCtx): Int32Array {
   const A = new Int32Array(C.n), X = C.X;
   for (let i = 0; i < C.n; i++) A[i] = X[2 * i];
   return A;
+}
+
+/** A (n limbs below 2^(22n), e.g. a product's result, below 2N') reduced modulo N: a new array. */
+export function modN(C: MontCtx, A: Int32Array): Int32Array {
+  const d = longDivStart(C, A, C.n);
+  while (!longDivStep(C, d)) { /* n - h passes: 1 to 3 */ }
+  return longDivResult(C, d);
 }
 
 /** Fully reduces a normalized n-limb A (with extra top carry c) into [0, N). */
@@ -418,6 +440,11 @@ export function montParts(C: MontCtx): number {
 /** Chunk `part` (0 .. 2*montParts(C)-1) of the product X·Y·R^-1: the low columns first. */
 export function montChunk(C: MontCtx, part: number): void {
   const n = C.n, parts = montParts(C), cols = ((n + parts - 1) / parts) | 0;
+  if (n === 48) {
+    if (part === 0) mont48Lo(C);
+    else mont48Hi(C);
+    return;
+  }
   if (part < parts) {
     const a = part * cols;
     montLo(C, a, a + cols < n ? a + cols : n);
@@ -522,8 +549,7 @@ export function modExpJob(mod: Uint8Array, base: Uint8Array, e: number): Job<Uin
         return false;
       }
       if (stage === 5) {
-        A = readX(c);
-        reduce(c, A, 0);
+        A = modN(c, readX(c));
         stage = 6;
         return false;
       }

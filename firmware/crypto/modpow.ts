@@ -12,7 +12,7 @@
 import { EtError } from "../errors";
 import type { Job } from "../util/job";
 import {
-  bitLength, loadX, loadY, longDivResult, longDivStart, longDivStep, montChunk, montParts, readX, reduce,
+  bitLength, loadX, loadY, longDivResult, longDivStart, longDivStep, modN, montChunk, montParts, readX,
 } from "./bignum";
 import type { LongDiv, MontCtx } from "./bignum";
 
@@ -113,11 +113,7 @@ export class ModPowJob implements Job<Int32Array> {
     if (op === TOMONT || (op > TAB && op < LEAVE)) this.T.push(readX(C));
     else if (op === B2) this.b2 = readX(C);
     else if (op === R2SQR && this.pc === 3) this.R2 = readX(C);
-    else if (op === LEAVE) {
-      const r = readX(C);
-      reduce(C, r, 0);
-      this.out = r;
-    }
+    else if (op === LEAVE) this.out = modN(C, readX(C));
   }
   step(): boolean {
     const C = this.C;

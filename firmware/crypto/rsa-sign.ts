@@ -7,11 +7,10 @@
 //     Each half is a ModPowJob (modpow.ts) on a modulus of half the size: ~4x less work than
 //     one full exponentiation.
 //   - Blinding (Kocher's pair): vi = r^e, vf = r^-1 mod n for a random r; c = m vi, s = s' vf,
-//     so the exponentiations never see the message. The pair is made once per key (vf by
-//     Fermat through the same CRT code: r^(p-2) mod p, r^(q-2) mod q; the first signature of a
-//     key costs about twice as much) and squared after each use (vi^2, vf^2 are a pair again).
-//     The pair is kept in Montgomery form mod n on the key object (key.blind), with R^2 mod n,
-//     p and q (so later signatures skip those long divisions).
+//     so the exponentiations never see the message. The pair is made once per key
+//     (rsa-blind.ts: r^e and six small inverses, a few percent of a signature) and squared after
+//     each use (vi^2, vf^2 are a pair again). It is kept in Montgomery form mod n on the key
+//     object (key.blind), with R^2 mod n, p and q (so later signatures skip those long divisions).
 //   - Fault check: s^e mod n must give the encoded message back. A CRT signature with one
 //     faulty half reveals a prime factor of n (gcd(s^e - m, n)), so a mismatch throws
 //     CRYPTO_SIGN_FAULT and the signature is never returned.
@@ -20,21 +19,14 @@ import { EtError } from "../errors";
 import type { Job } from "../util/job";
 import type { HashAlg } from "./types";
 import {
-  addLimbs, bitLength, cmpBytes, limbsFromBytes, limbsToBytes, loadX, loadY, longDivResult, longDivStart,
-  longDivStep, modExpJob, montCtx, montMul, readX, reduce, stripZeros,
+  addLimbs, bitLength, cmpBytes, limbsFromBytes, limbsToBytes, longDivResult, longDivStart, longDivStep,
+  modExpJob, montCtx, reduce, stripZeros,
 } from "./bignum";
 import type { LongDiv, MontCtx } from "./bignum";
 import { ModPowJob } from "./modpow";
+import { BlindPairJob, mm } from "./rsa-blind";
+import type { RsaBlind } from "./rsa-blind";
 import { digestInfoPrefix, mgf1 } from "./rsa";
-
-/** Blinding pair and cached R^2 values of one key (Montgomery form mod n). */
-export interface RsaBlind {
-  vi: Int32Array;
-  vf: Int32Array;
-  r2n: Int32Array;
-  r2p: Int32Array;
-  r2q: Int32Array;
-}
 
 /** EMSA-PKCS1-v1_5: 00 01 FF..FF 00 DigestInfo digest, k bytes. */
 function emPkcs1(H: HashAlg, digest: Uint8Array, k: number): Uint8Array {
@@ -64,33 +56,6 @@ function emPss(H: HashAlg, digest: Uint8Array, modBits: number, k: number, salt:
   em.set(h, k - hl - 1);
   em[k - 1] = 0xbc;
   return em;
-}
-
-/** One Montgomery product a·b/R mod C's modulus, fully reduced. */
-function mm(C: MontCtx, a: Int32Array, b: Int32Array): Int32Array {
-  loadX(C, a);
-  loadY(C, b);
-  montMul(C);
-  const r = readX(C);
-  reduce(C, r, 0);
-  return r;
-}
-
-function minusTwo(v: Uint8Array): Uint8Array {
-  const r = new Uint8Array(v);
-  let i = r.length - 1;
-  r[i] -= 2; // p is odd and > 2: no borrow out of an odd last byte >= 3; else borrow below
-  if (v[i] < 2) {
-    r[i] = (v[i] + 254) & 255;
-    for (i--; i >= 0; i--) {
-      if (r[i] > 0) {
-        r[i]--;
-        break;
-      }
-      r[i] = 255;
-    }
-  }
-  return r;
 }
 
 /**
@@ -210,7 +175,6 @@ export class RsaSignJob implements Job<Uint8Array> {
   cp: MontCtx | null;
   cq: MontCtx | null;
   ph: number;
-  r: Int32Array | null;
   sub: Job<any> | null;
   /** The running CRT job (exposed for the fault-injection test). */
   crt: CrtJob | null;
@@ -229,7 +193,6 @@ export class RsaSignJob implements Job<Uint8Array> {
     this.e = eNumber(parts[1]);
     this.cn = this.cp = this.cq = null;
     this.ph = 0;
-    this.r = null;
     this.sub = this.crt = null;
     this.vf = null;
     this.random = random;
@@ -242,41 +205,25 @@ export class RsaSignJob implements Job<Uint8Array> {
       this.cn = montCtx(this.parts[0]);
       this.cp = montCtx(this.parts[3]);
       this.cq = montCtx(this.parts[4]);
-      if (b.vi.length) {
-        this.ph = 4;
-        return false;
-      }
-      // a new blinding pair: r random below n, vi = r^e (and R^2 mod n on the way)
-      const rb = this.random(this.k - 1);
-      rb[0] |= 1;
-      this.r = limbsFromBytes(rb, this.cn.n);
-      const eb = new Uint8Array([this.e / 16777216 & 255, (this.e >> 16) & 255, (this.e >> 8) & 255, this.e & 255]);
-      this.sub = new ModPowJob(this.cn, this.r, eb, null);
-      this.ph = 1;
+      // the pair of the previous signature, squared (ph 4), or a new one (ph 1)
+      this.ph = b.vi.length ? 4 : 1;
+      if (this.ph === 1) this.sub = new BlindPairJob(this.cn, b, this.e, this.random);
       return false;
     }
     const cn = this.cn as MontCtx;
-    if (ph === 1 || ph === 2 || ph === 5) {
-      const j = this.sub as Job<any>;
+    if (ph === 1) {
+      if (!(this.sub as Job<any>).step()) return false;
+      this.sub = null;
+      this.holder.blind = b;
+      this.ph = 3; // the fresh pair is used as it is
+      return false;
+    }
+    if (ph === 5) {
+      const j = this.sub as CrtJob;
       if (!j.step()) return false;
       this.sub = null;
-      if (ph === 1) {
-        const m = j as ModPowJob;
-        b.r2n = m.r2();
-        b.vi = mm(cn, m.result(), b.r2n); // r^e R
-        this.crt = new CrtJob(this.parts, b, cn, this.cp as MontCtx, this.cq as MontCtx, this.r as Int32Array, minusTwo(this.parts[3]), minusTwo(this.parts[4]));
-        this.sub = this.crt;
-        this.ph = 2;
-        return false;
-      }
-      if (ph === 2) {
-        b.vf = mm(cn, (j as CrtJob).result(), b.r2n); // r^-1 R
-        this.holder.blind = b;
-        this.ph = 3; // the fresh pair is used as it is
-        return false;
-      }
-      // ph 5: s' = (m vi)^d; s = s' vf; then the check
-      this.sig = limbsToBytes(mm(cn, (j as CrtJob).result(), this.vf as Int32Array), this.k);
+      // s' = (m vi)^d; s = s' vf; then the check
+      this.sig = limbsToBytes(mm(cn, j.result(), this.vf as Int32Array), this.k);
       this.sub = modExpJob(this.parts[0], this.sig, this.e);
       this.ph = 6;
       return false;

@@ -1,7 +1,7 @@
 // Internals exposed to vector tests and benchmarks (filled by the rsa family).
 import { SHA256, SHA384, SHA512 } from "../crypto/sha2";
 import { rsaVerifyPkcs1, rsaVerifyPss, rsaVerifyPkcs1Job, rsaVerifyPssJob, rsaModulusBits } from "../crypto/rsa";
-import { modExp, modExpJob, montCtx, montMul, loadX, loadY, readX, limbsFromBytes, limbsToBytes, cmpBytes, bitLength } from "../crypto/bignum";
+import { modExp, modExpJob, modN, montCtx, montMul, loadX, loadY, readX, limbsFromBytes, limbsToBytes, cmpBytes, bitLength } from "../crypto/bignum";
 
 export const rsa = {
   SHA256: SHA256,
@@ -16,6 +16,7 @@ export const rsa = {
   modExpJob: modExpJob,
   montCtx: montCtx,
   montMul: montMul,
+  modN: modN,
   loadX: loadX,
   loadY: loadY,
   readX: readX,

@@ -5,6 +5,7 @@ import { BaseMulJob } from "../crypto/ecbase";
 import { EcdsaSignJob, Rfc6979, ecdsaDer } from "../crypto/ecdsa-sign";
 import { rsaSignJob, RsaSignJob, CrtJob } from "../crypto/rsa-sign";
 import { ModPowJob } from "../crypto/modpow";
+import { BlindPairJob, smallInverse } from "../crypto/rsa-blind";
 import { ed25519PublicKey, ed25519SignJob } from "../crypto/ed25519-sign";
 import { mulBytes, montCtx, limbsFromBytes, limbsToBytes, longDivStart, longDivStep, longDivResult } from "../crypto/bignum";
 import { parsePrivateKey, keyMatchesSpki } from "../identity/key";
@@ -25,6 +26,8 @@ export const sign = {
   RsaSignJob: RsaSignJob,
   CrtJob: CrtJob,
   ModPowJob: ModPowJob,
+  BlindPairJob: BlindPairJob,
+  smallInverse: smallInverse,
   montCtx: montCtx,
   limbsFromBytes: limbsFromBytes,
   limbsToBytes: limbsToBytes,

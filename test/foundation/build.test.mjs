@@ -87,6 +87,12 @@ test("the unrolled P-256/P-384 field code is what its generator gives", async ()
   assert.ok(text === next, "firmware/crypto/ecfield.ts differs from tools/gen/ecfield: run node tools/gen/ecfield/update.mjs");
 });
 
+test("the unrolled Montgomery product (n = 48) is what its generator gives", async () => {
+  const { regenerated } = await import("../../tools/gen/montmul/update.mjs");
+  const { text, next } = regenerated();
+  assert.ok(text === next, "firmware/crypto/montmul48.ts differs from tools/gen/montmul: run node tools/gen/montmul/update.mjs");
+});
+
 test("the unrolled GF(2^255-19) code is what its generator gives", async () => {
   const { regenerated, splice } = await import("../../tools/gen/field25519/update.mjs");
   const { text, next } = regenerated();

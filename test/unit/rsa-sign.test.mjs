@@ -105,3 +105,41 @@ test("blinding: the key keeps a Kocher pair (vi = r^e, vf = 1/r mod n) that chan
     seen.add(vi);
   }
 });
+
+test("blinding pair inverses: 1/r mod n for 30-bit r by one division and a small Euclid, against BigInt", () => {
+  for (const bits of [1024, 2048, 3072, 4096]) {
+    const n = big(rnd(bits / 8)) | (1n << BigInt(bits - 1)) | 1n;
+    const C = S.montCtx(bytesOf(n, bits / 8));
+    const limbs = (a) => { let x = 0n; for (let i = a.length - 1; i >= 0; i--) x = (x << 22n) + BigInt(a[i]); return x; };
+    for (let i = 0; i < 20; i++) {
+      const r = (crypto.randomBytes(4).readUInt32BE(0) & 0x1fffffff) | 0x20000001;
+      if (n % BigInt(r) === 0n) continue;
+      let g = n % BigInt(r), a = BigInt(r);
+      while (g) [a, g] = [g, a % g];
+      if (a !== 1n) {
+        assert.throws(() => S.smallInverse(C, r), (e) => e.code === "CRYPTO_BAD_KEY");
+        continue;
+      }
+      const v = limbs(S.smallInverse(C, r));
+      assert.ok(v < n, "reduced");
+      assert.equal(v * BigInt(r) % n, 1n, `${bits} bits, r = ${r}`);
+    }
+  }
+  // a modulus with the factor r itself: refused, not a wrong inverse
+  const r = 0x20000001 + 2 * 12345, n = BigInt(r) * (big(rnd(100)) | 1n);
+  assert.throws(() => S.smallInverse(S.montCtx(bytesOf(n, Math.ceil(n.toString(16).length / 2))), r), (e) => e.code === "CRYPTO_BAD_KEY");
+});
+
+test("the first signature of a key (which makes the blinding pair) costs at most 10% more steps than the next", () => {
+  const kp = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const key = S.parsePrivateKey(kp.privateKey.export({ type: "pkcs1", format: "pem" }));
+  const steps = [];
+  for (let i = 0; i < 2; i++) {
+    const msg = rnd(32), job = S.signJob(key, 0x0401, msg, rnd);
+    let k = 1;
+    while (!job.step()) k++;
+    assert.deepEqual(Buffer.from(job.result()), crypto.sign("sha256", msg, kp.privateKey));
+    steps.push(k);
+  }
+  assert.ok(steps[0] <= 1.1 * steps[1], `first ${steps[0]} steps, second ${steps[1]}`);
+});

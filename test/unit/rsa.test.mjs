@@ -64,13 +64,15 @@ test("limbs <-> bytes round trip and comparison", () => {
   assert.equal(code(() => R.limbsToBytes(R.limbsFromBytes(Uint8Array.of(1, 0, 0), 2), 2)), "CRYPTO_RANGE");
 });
 
-test("Montgomery product X*Y*R^-1 mod N for random moduli and inputs below 2N", () => {
-  for (const bits of [512, 1024, 1025, 2047, 2048, 2049, 3072, 4095, 4096]) {
+test("Montgomery product X*Y*R^-1 mod N' (N' = qN = -1 mod 2^22) for random moduli and inputs below 2N'", () => {
+  for (const bits of [512, 1024, 1025, 1031, 1032, 2047, 2048, 2049, 3072, 4095, 4096]) {
     const N = randomModulus(bits);
     const Nb = big(N);
     const C = R.montCtx(N);
     assert.equal(C.n % 8, 0);
-    assert.ok(22 * C.n >= bits + 2, "R >= 4N");
+    const Np = BigInt(C.q) * Nb;
+    assert.equal(Np % (1n << 22n), (1n << 22n) - 1n, "N' = -1 mod 2^22");
+    assert.ok(1n << BigInt(22 * C.n) >= 4n * Np, "R >= 4N'");
     assert.ok(C.n <= 255, "column sums stay below 2^53");
     const Rm = 1n << BigInt(22 * C.n);
     // R^-1 mod N by the extended Euclidean algorithm
@@ -78,17 +80,17 @@ test("Montgomery product X*Y*R^-1 mod N for random moduli and inputs below 2N", 
     while (a1) { const q = a0 / a1; [a0, a1] = [a1, a0 - q * a1]; [s0, s1] = [s1, s0 - q * s1]; }
     const Rinv = ((s0 % Nb) + Nb) % Nb;
     for (let i = 0; i < 12; i++) {
-      // Inputs anywhere in [0, 2N), including the ends.
-      const pick = (k) => (k === 0 ? 0n : k === 1 ? 2n * Nb - 1n : k === 2 ? Nb : big(bytes(N.length + 1)) % (2n * Nb));
-      const a = pick(i < 3 ? i : 9), b = pick(i < 3 ? (i + 1) % 3 : 9);
-      const len = N.length + 1;
+      // Inputs anywhere in [0, 2N'), including the ends.
+      const pick = (k) => (k === 0 ? 0n : k === 1 ? 2n * Np - 1n : k === 2 ? Nb : k === 3 ? 2n * Nb - 1n : big(bytes(N.length + 4)) % (2n * Np));
+      const a = pick(i < 4 ? i : 9), b = pick(i < 4 ? (i + 1) % 4 : 9);
+      const len = N.length + 4;
       R.loadX(C, R.limbsFromBytes(toBytes(a, len), C.n));
       R.loadY(C, R.limbsFromBytes(toBytes(b, len), C.n));
       R.montMul(C);
       let got = 0n;
       const X = R.readX(C);
       for (let j = C.n - 1; j >= 0; j--) got = (got << 22n) + BigInt(X[j]);
-      assert.ok(got < 2n * Nb, "result below 2N");
+      assert.ok(got < 2n * Np, "result below 2N'");
       assert.equal(got % Nb, (a * b * Rinv) % Nb, bits + "-bit product " + i);
     }
   }
