@@ -43,6 +43,7 @@ import { espruinoBin, prepareFlash, runInterpreter } from "./espruino-run.mjs";
 import { createBoard } from "./mock/board.mjs";
 import { jsVarsNeededFor } from "./lib/jsvars-need.mjs";
 import { progressPrinter, parseRows, plainOutput as plain } from "./lib/bench-progress.mjs";
+import { PROBE } from "./lib/slice-probe.mjs";
 import { startMosquitto, mqttSkip, mqttModuleText, MQTT_MODULE } from "../test/helpers/mosquitto.mjs";
 
 export const KEYS = { p256: "P-256 (PKCS#8 PEM), ecdsa_secp256r1_sha256", rsa2048: "RSA-2048 (PKCS#1 PEM), rsa_pss_rsae_sha256" };
@@ -55,7 +56,8 @@ const NEED_SEARCH = { lo: 4000, hi: 6500, step: 125, bytesPerJsVar: 14 };
 const ROW_KINDS = ["baseFull", "keyFull", "baseResumed", "keyResumed"];
 
 // ---- Board-side script (the interpreter's subset) -------------------------------------------------
-// Prepended by the host: lib, PLAN, GAP, CA, DEVICE ({key, cert} or null), cpuNs().
+// Prepended by the host: lib, PLAN, GAP, CA, DEVICE ({key, cert} or null), cpuNs(), PROBED (the
+// library was loaded through tools/lib/slice-probe.mjs: its longest step is measured).
 // A step: {k, row, port, key (bool), session (cache name or null), timed, limit}.
 const BOARD = String.raw`var SC = {}, CC = new lib.tls.ChainCache();
 function cache(n) { if (!SC[n]) SC[n] = new lib.tls.SessionCache(); return SC[n]; }
@@ -73,6 +75,8 @@ function one(p, cb) {
     r.ms = r1((getTime() - t0) * 1000); r.cpuMs = r1((cpuNs() - c0) / 1e6);
     clearInterval(iv); tick(); clearTimeout(wd);
     r.longestGapMs = r1(gap * 1000);
+    var st = PROBED ? probeStop() : null;
+    if (st) { r.stepMs = st.longestMs; r.stepRefMs = st.refMs; r.stepAfter = st.longestAfter; }
     r.steps = r.steps.join(",");
     if (err) r.error = (err.code || "ERROR") + ": " + (err.message || err);
     try { if (mq.client) mq.disconnect(); else if (sock) sock.end(); } catch (e) { closed = true; }
@@ -85,6 +89,7 @@ function one(p, cb) {
   mq.on("error", function (e) { end({ code: "MQTT_ERROR", message: String(e) }); });
   wd = setTimeout(function () { end({ code: "BENCH_TIMEOUT", message: "no CONNACK in " + p.limit + " ms" }); }, p.limit);
   process.memory();
+  if (PROBED) probeStart();
   c0 = cpuNs(); t0 = getTime(); last = t0;
   iv = setInterval(tick, 5);
   try {
@@ -92,7 +97,7 @@ function one(p, cb) {
       r.connectedMs = r1((getTime() - t0) * 1000); r.version = i.version; r.resumed = !!i.resumed;
       mq.connect(sock);
     });
-    sock.on("progress", function (s) { r.steps.push(s + "@" + Math.round((getTime() - t0) * 1000)); });
+    sock.on("progress", function (s) { r.steps.push(s + "@" + Math.round((getTime() - t0) * 1000)); if (PROBED) probeMark(s); });
     sock.on("error", function (e) { end(e); });
     sock.on("close", function () { closed = true; if (!fin) end({ code: "CLOSED", message: "closed before CONNACK" }); });
   } catch (e) { end(e); }
@@ -168,6 +173,7 @@ export function summarize(printed, version) {
       ms: best(good, "ms"), cpuMs: best(good, "cpuMs"), connectedMs: best(good, "connectedMs"),
       ...(signs.length ? { signMs: Math.min(...signs) } : {}),
       longestGapMs: best(good, "longestGapMs"),
+      ...(good.some((x) => typeof x.stepRefMs === "number") ? { longestStep: (() => { const w = good.reduce((a, x) => (typeof x.stepRefMs === "number" && (!a || x.stepRefMs > a.stepRefMs) ? x : a), null); return { refMs: w.stepRefMs, ms: w.stepMs, after: w.stepAfter }; })() } : {}),
       runs: runs.map((x) => ({ ms: x.ms, cpuMs: x.cpuMs, connectedMs: x.connectedMs, longestGapMs: x.longestGapMs, ...(problemsOf(row, x, version).length ? { notCounted: problemsOf(row, x, version) } : {}) })),
       ...(problems.length ? { problems } : {}),
       steps: (good[0] || runs[0] || {}).steps,
@@ -222,9 +228,11 @@ async function interpreterRun(bin, p, keyName, ports, timeoutMs) {
     const lib = path.join(dir, "lib.js");
     copyFileSync(bundlePath("linux"), lib);
     // the bundle evaluated from RAM: a board's memory-mapped flash speed (see bench-tls.mjs)
-    const ram = `(function(){ var m = { exports: {} }; (new Function("exports", "module", E.openFile("lib.js", "r").read(${statSync(lib).size})))(m.exports, m); return m.exports; })()`;
+    // through the slice probe, which times every callback of the library (its longest step)
+    const ram = `probeLoad(E.openFile("lib.js", "r").read(${statSync(lib).size}))`;
     const dev = p.devices[keyName];
-    writeFileSync(path.join(dir, "run.js"), `var lib = ${ram};
+    writeFileSync(path.join(dir, "run.js"), `${PROBE}
+var PROBED = true, lib = ${ram};
 var PLAN = ${JSON.stringify(planFor(ports, ROUNDS, 300000))}, GAP = 300, CA = E.toString(require("Storage").read("ca-root.pem"));
 var DEVICE = ${JSON.stringify({ key: dev.keyPem, cert: dev.cert })};
 ${CPU_NS}
@@ -324,8 +332,10 @@ async function mockRun(p) {
           b.install("MQTT", mqttModuleText());
           b.define("quit", () => {});
           b.define("cpuNs", () => { const u = process.cpuUsage(); return (u.user + u.system) * 1000; });
+          // the slice probe runs on the interpreter only (PROBED false): never called here
+          for (const f of ["probeStart", "probeStop", "probeMark"]) b.define(f, () => null);
           const device = { key: p.devices[keyName].keyPem, cert: p.devices[keyName].cert };
-          b.run(`var DEVICE = ${JSON.stringify(device)};\nvar lib = require("espruino-tls"), PLAN = ${JSON.stringify(planFor(ports, 1, 60000))}, GAP = 20, CA = ${JSON.stringify(p.server.root.pem)};\n${BOARD}`, "bench-mtls.js");
+          b.run(`var DEVICE = ${JSON.stringify(device)}, PROBED = false;\nvar lib = require("espruino-tls"), PLAN = ${JSON.stringify(planFor(ports, 1, 60000))}, GAP = 20, CA = ${JSON.stringify(p.server.root.pem)};\n${BOARD}`, "bench-mtls.js");
         });
       } finally { clearTimeout(timer); if (b) b.close(); }
       out[keyName] = { device: KEYS[keyName], ...summarize(printed, VERSIONS["tlsv1.3"]) };
@@ -352,7 +362,7 @@ export async function benchMtls({ real = false, build = true, versions = listEnv
     rounds: real ? ROUNDS : 1,
     brokers: "mosquitto on 127.0.0.1, one process per TLS version, listeners: mtls (require_certificate true, use_identity_as_username true) and plain (no client certificate); server chain RSA-2048 (root, intermediate, leaf)",
     run: "tls.connect (server chain from the warm verified-chain cache) + Espruino's MQTT module: CONNECT, until CONNACK; then DISCONNECT",
-    figures: "ms / cpuMs: best wall (getTime()) / CPU (interpreter thread) time of a row's runs to CONNACK; connectedMs: to the end of the handshake; signMs: CertificateVerify signature in the handshake (progress client_certificate -> client_certificate_verify); longestGapMs: longest gap between 5 ms interval ticks in a run (a slice, plus waiting for a core under load), least of the row's runs; ratio*: mutual TLS over the same handshake without a client certificate, same process",
+    figures: "ms / cpuMs: best wall (getTime()) / CPU (interpreter thread) time of a row's runs to CONNACK; connectedMs: to the end of the handshake; signMs: CertificateVerify signature in the handshake (progress client_certificate -> client_certificate_verify); longestGapMs: longest gap between 5 ms interval ticks in a run (a slice, plus waiting for a core under load), least of the row's runs; longestStep: the longest synchronous step of the library in the row's runs (tools/lib/slice-probe.mjs: refMs converted to the reference interpreter on an idle machine, ms as measured, after: the progress step before it), the largest of the runs; ratio*: mutual TLS over the same handshake without a client certificate, same process",
     code: { speed: "RAM (bundle text evaluated from RAM: a board's memory-mapped flash)", jsVars: "Storage" },
   };
   try {

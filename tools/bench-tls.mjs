@@ -61,6 +61,8 @@ import { espruinoBin, prepareFlash, runInterpreter } from "./espruino-run.mjs";
 import { createBoard } from "./mock/board.mjs";
 import { jsVarsNeeded } from "./lib/jsvars-need.mjs";
 import { progressPrinter, parseRows, plainOutput as plain } from "./lib/bench-progress.mjs";
+import { PROBE } from "./lib/slice-probe.mjs";
+import { timelineSvg } from "./lib/timeline-svg.mjs";
 
 /** Runs per row: full chain verification is slow (seconds on ECDSA), the rest is fast. */
 export const RUNS = { slow: 3, fast: 4 };
@@ -113,9 +115,7 @@ if (MODE === "ram") {
   var f = E.openFile("lib.js", "r"), s = "", d;
   while ((d = f.read(4096)) !== undefined && d.length) s += d;
   f.close();
-  var module = { exports: {} }, exports = module.exports;
-  eval(s); s = undefined;
-  lib = module.exports;
+  lib = probeLoad(s); s = undefined;
 } else lib = require("espruino-tls");
 var CA = E.toString(require("Storage").read("ca-root.pem"));
 var SC = {}, CC = {};
@@ -130,20 +130,22 @@ function via12(c) {
 }
 // One HTTPS GET as the step says; cb(result).
 function request(p, cb) {
-  var o = { url: p.url, ca: CA, keepAlive: false, timeout: 600000 }, steps = [], body = "", fin = false;
+  var o = { url: p.url, ca: CA, keepAlive: false, timeout: 600000 }, steps = [], at = [], body = "", fin = false;
   var t0, c0, hits0 = 0, base = 0, peak = 0, iv = null, wd, req, v12 = null, tc = 0;
   function sample() { var u = usage(); if (u > peak) peak = u; }
   function end(err, status) {
     if (fin) return;
     fin = true;
     var ms = (getTime() - t0) * 1000, cpu = (cpuNs() - c0) / 1e6;
+    var st = MODE === "ram" ? probeStop() : null;
     clearTimeout(wd);
     if (iv) clearInterval(iv);
     var r = { ms: Math.round(ms * 10) / 10, cpuMs: Math.round(cpu * 10) / 10 };
     if (status !== undefined) { r.status = status; r.bodyBytes = body.length; }
     if (tc) r.connectedMs = Math.round((tc - t0) * 10000) / 10;
     if (err) r.error = (err.code || "ERROR") + ": " + (err.message || err);
-    if (!p.builtin) r.steps = steps.join(",");
+    if (!p.builtin) { r.steps = steps.join(","); r.at = at.join(","); }
+    if (st && !p.builtin) { r.stepMs = st.longestMs; r.stepRefMs = st.refMs; r.stepAfter = st.longestAfter; }
     if (p.chain) r.chainCacheHit = CC[p.chain].hits > hits0;
     if (v12) r.via = v12;
     if (p.sample) { r.base = base; r.peak = peak; }
@@ -160,6 +162,7 @@ function request(p, cb) {
   process.memory();
   if (p.sample) { base = usage(); peak = base; iv = setInterval(sample, 5); }
   wd = setTimeout(function () { end({ code: "BENCH_TIMEOUT", message: "no answer in " + p.limit + " ms" }); }, p.limit);
+  if (MODE === "ram") probeStart();
   c0 = cpuNs(); t0 = getTime();
   try {
     if (p.builtin) {
@@ -172,7 +175,7 @@ function request(p, cb) {
         res.on("data", function (x) { body += x; });
         res.on("end", function () { end(null, res.statusCode); });
       });
-      req.on("progress", function (x) { steps.push(x); if (x === "connected") tc = getTime(); if (p.sample) sample(); });
+      req.on("progress", function (x) { steps.push(x); at.push(Math.round((getTime() - t0) * 10000) / 10); if (MODE === "ram") probeMark(x); if (x === "connected") tc = getTime(); if (p.sample) sample(); });
     }
     if (req && req.on) req.on("error", function (e) { end(e); });
   } catch (e) { end({ code: "THREW", message: String(e) }); }
@@ -351,6 +354,8 @@ export function summarize(chainName, printed, urls) {
     };
     const target = TARGETS[d.target];
     const first = good[0] || runs[0] || {};
+    const fastest = good.reduce((a, x) => (!a || x.ms < a.ms ? x : a), null);
+    const slowStep = good.filter((x) => typeof x.stepRefMs === "number").reduce((a, x) => (!a || x.stepRefMs > a.stepRefMs ? x : a), null);
     rows[row] = {
       label: d.label,
       server: SERVERS[d.server].what,
@@ -369,6 +374,9 @@ export function summarize(chainName, printed, urls) {
       }),
       ...(problems.length ? { problems } : {}),
       steps: first.steps,
+      // the longest synchronous step of the row's runs (tools/lib/slice-probe.mjs; code in RAM only)
+      ...(slowStep ? { longestStep: { refMs: slowStep.stepRefMs, ms: slowStep.stepMs, after: slowStep.stepAfter } } : {}),
+      ...(fastest && fastest.at ? { timeline: { steps: fastest.steps, at: fastest.at, ms: fastest.ms } } : {}),
     };
     if (d.optIn) rows[row].optIn = true;
   }
@@ -382,7 +390,7 @@ async function interpreterRun(bin, chain, { mode, plan, timeoutMs }) {
   const dir = await prepareFlash(bin, { extra: [["ca-root.pem", chain.root.certFile]] });
   try {
     copyFileSync(bundlePath("linux"), path.join(dir, "lib.js"));
-    writeFileSync(path.join(dir, "run.js"), `var PLAN = ${JSON.stringify(plan)}, MODE = ${JSON.stringify(mode)}, GAP = 300;\n${CPU_NS}\n${BOARD}\n`);
+    writeFileSync(path.join(dir, "run.js"), `var PLAN = ${JSON.stringify(plan)}, MODE = ${JSON.stringify(mode)}, GAP = 300;\n${CPU_NS}\n${PROBE}\n${BOARD}\n`);
     const t0 = Date.now();
     const r = await runInterpreter(bin, dir, "run.js", {
       timeoutMs,
@@ -488,6 +496,8 @@ async function mockRun() {
       b.install("ca-root.pem", chain.root.pem);
       b.define("quit", () => {});
       b.define("cpuNs", () => { const u = process.cpuUsage(); return (u.user + u.system) * 1000; });
+      // the slice probe runs on the interpreter only (MODE "ram"): never called here
+      for (const f of ["probeLoad", "probeStart", "probeStop", "probeMark"]) b.define(f, () => null);
       b.run(`var PLAN = ${JSON.stringify(plan)}, MODE = "storage", GAP = 20;\n${BOARD}`, "bench-tls.js");
     }).finally(() => clearTimeout(timer));
     const sum = summarize("ecdsaP256", printed, urls);
@@ -497,7 +507,35 @@ async function mockRun() {
 
 /** `build: false` uses dist/linux as it is when it exists (the smoke test: `npm test` built it
  *  already, and rebuilding would rewrite a bundle other tests are reading). */
-export async function benchTls({ real = false, build = true } = {}) {
+/** The timeline picture's lanes: per chain, the built-in and every row (its fastest run). */
+export function timelineGroups(chains) {
+  const groups = [];
+  for (const [name, c] of Object.entries(chains)) {
+    const lanes = [];
+    if (c.builtinUnverified && c.builtinUnverified.ms) lanes.push({ label: "built-in (unverified)", steps: [], total: c.builtinUnverified.ms });
+    for (const [row, x] of Object.entries(c.rows)) {
+      if (!x.timeline) continue;
+      const names = x.timeline.steps.split(","), at = x.timeline.at.split(",").map(Number);
+      lanes.push({ label: row, steps: names.map((n, i) => ({ name: n, at: at[i] })), total: x.timeline.ms });
+    }
+    groups.push({ title: CHAIN_TITLES[name] || name, lanes });
+  }
+  return groups;
+}
+const CHAIN_TITLES = { rsa2048: "RSA-2048 chain", ecdsaP256: "ECDSA P-256 chain" };
+
+/** Writes the timeline SVG of a result to `file`. */
+function writeTimeline(result, file) {
+  const real = result.interpreter;
+  const chains = real ? Object.fromEntries(Object.entries(real).filter(([, v]) => v && v.rows)) : { ecdsaP256: { rows: result.mock.rows } };
+  const where = real ? `reference interpreter (code in RAM), load average ${result.loadavg.start.join(" ")} at the start` : "board mock in Node (shape only, not the board's speed)";
+  writeFileSync(file, timelineSvg(timelineGroups(chains), {
+    title: "TLS handshake + GET timeline (npm run bench -- tls" + (real ? " --real" : "") + " --svg)",
+    note: `${where}; each lane is the fastest run of its row; ${new Date().toISOString().slice(0, 10)}`,
+  }));
+}
+
+export async function benchTls({ real = false, build = true, svg = null } = {}) {
   const t0 = Date.now();
   if (build || !existsSync(bundlePath("linux"))) await buildBoard("linux", { quiet: true });
   const la = () => loadavg().map((x) => +x.toFixed(2));
@@ -509,7 +547,9 @@ export async function benchTls({ real = false, build = true } = {}) {
     targets: { full: `<= ${TARGETS.full}x the built-in (issue 7)`, cached: `<= ${TARGETS.cached}x (issues 7, 8)`, resumed: `<= ${TARGETS.resumed}x (issue 8)`, peakJsVars: `<= ${PEAK_JSVARS_TARGET} (issue 7)` },
     figures: "ms: best wall time (getTime() on the board) of a row's runs; cpuMs: best CPU time (user+sys) of the interpreter's thread over the same span; ratioToBuiltin: each over the built-in's best in the same interpreter process. " +
       "While a socket is open the Linux interpreter polls without sleeping, so CPU is close to wall time; it is lower by the time the process waited for a core on this loaded machine. " +
-      "connectedMs: best wall time to the handshake's end (progress step connected); the rest is the GET: request, then the 1 KB body file from s_server -WWW (decrypted in JS). bodyBytes: response body bytes received (every run must get all of it)",
+      "connectedMs: best wall time to the handshake's end (progress step connected); the rest is the GET: request, then the 1 KB body file from s_server -WWW (decrypted in JS). bodyBytes: response body bytes received (every run must get all of it). " +
+      "longestStep (speed rows): the longest synchronous step of the library in the row's runs (tools/lib/slice-probe.mjs times every callback it runs): refMs converted to the reference interpreter on an idle machine (divided by the process's slow-down against FACTS §7's cost model), ms as measured, after: the progress step before it; the largest of the runs. " +
+      "timeline: the fastest run's progress steps and their times (ms from the request), drawn by --svg FILE",
     servers: { ...Object.fromEntries(Object.entries(SERVERS).map(([k, s]) => [k, s.what])), builtin: BUILTIN_SERVER },
     code: { speedRows: "RAM (bundle text evaluated from a host file)", jsVarsRows: "Storage (required as installed; code text stays in flash)" },
   };
@@ -519,5 +559,6 @@ export async function benchTls({ real = false, build = true } = {}) {
   } else result.mock = await mockRun();
   result.loadavg.end = la();
   result.seconds = Math.round((Date.now() - t0) / 1000);
+  if (svg) { writeTimeline(result, svg); result.svg = svg; }
   return result;
 }

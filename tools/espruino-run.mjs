@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { DIST, bundlePath } from "./lib/paths.mjs";
 import { buildBoard } from "./build.mjs";
+import { rtPrefix } from "./lib/slice-probe.mjs";
 
 export const HOW_TO_GET = `ESPRUINO_BIN is not set: skipped.
 To run on the real interpreter, build Espruino for Linux by its README_Building.md
@@ -45,7 +46,12 @@ export const BOARD_HEAP_VARS = 16384;
 const GROW_HEAP = `(function(){var a=[],i;if(process.memory(false).total%4096)return;` +
   `for(i=0;i<${(BOARD_HEAP_VARS - 4096) / 2 + 1000};i++)a.push(i+0.5);})();\n`;
 
-export function runInterpreter(bin, dir, script, { timeoutMs = 600000, onOutput = null, args = [], stopOn = null, boardHeap = true } = {}) {
+/** BENCH_RT=1: every interpreter run gets a core to itself (chrt -f 50; for short measurement
+ *  runs only, see tools/lib/slice-probe.mjs). */
+function envRtPrefix() { return process.env.BENCH_RT === "1" ? rtPrefix() || [] : []; }
+
+/** prefix: a command the interpreter runs under, e.g. ["chrt", "-f", "50"] (tools/lib/slice-probe.mjs). */
+export function runInterpreter(bin, dir, script, { timeoutMs = 600000, onOutput = null, args = [], stopOn = null, boardHeap = true, prefix = [] } = {}) {
   if (boardHeap) {
     const grown = ".heap-" + path.basename(script);
     writeFileSync(path.join(dir, grown), GROW_HEAP + readFileSync(path.join(dir, script), "latin1"), "latin1");
@@ -57,7 +63,8 @@ export function runInterpreter(bin, dir, script, { timeoutMs = 600000, onOutput 
     const fifo = path.join(dir, ".stdin");
     if (!existsSync(fifo)) execFileSync("mkfifo", [fifo]);
     const stdin = openSync(fifo, constants.O_RDWR);
-    const child = spawn(bin, [...args, script], { cwd: dir, stdio: [stdin, "pipe", "pipe"] });
+    const argv = [...(prefix.length ? prefix : envRtPrefix()), bin, ...args, script];
+    const child = spawn(argv[0], argv.slice(1), { cwd: dir, stdio: [stdin, "pipe", "pipe"] });
     closeSync(stdin);
     let out = "";
     // stopOn: a RegExp; once the output matches, the process is stopped (e.g. OUT OF MEMORY,

@@ -6,6 +6,9 @@ import { copyOf, ctEqual } from "../util/bytes";
 import { chachaState, chachaXorWords, chachaXorInPlace } from "./chacha20";
 import { polyInit, polyBlocks, polyFinish } from "./poly1305";
 import { blockWords, tailWords } from "./words";
+import type { Job } from "../util/job";
+import { doneJob, runSync } from "../util/job";
+import { openJob } from "./aeadjob";
 
 /** Poly1305 key = first 32 bytes of keystream block 0; leaves s[12] at 1. */
 function polyKey(s: Int32Array): Float64Array {
@@ -21,12 +24,10 @@ function absorb(p: Float64Array, d: Uint8Array, n: number): void {
   if (n & 15) polyBlocks(p, tailWords(d, full << 4, n), 0, 1, 1);
 }
 
-/** Tag over aad and ct[0..n), written to out[o..o+16). */
-function mac(p: Float64Array, aad: Uint8Array, ct: Uint8Array, n: number, out: Uint8Array, o: number): void {
-  absorb(p, aad, aad.length);
-  absorb(p, ct, n);
+/** Finishes the tag (aad and n bytes of ciphertext absorbed) into out[o..o+16). */
+function macEnd(p: Float64Array, aadLen: number, n: number, out: Uint8Array, o: number): void {
   const l = new Int32Array(4);
-  l[0] = aad.length;
+  l[0] = aadLen;
   l[2] = n;
   polyBlocks(p, l, 0, 1, 1);
   polyFinish(p, out, o);
@@ -48,7 +49,9 @@ class ChaCha20Poly1305 implements Aead {
     const out = new Uint8Array(n + 16);
     out.set(pt);
     chachaXorInPlace(s, out, n);
-    mac(p, aad, out, n, out, n);
+    absorb(p, aad, aad.length);
+    absorb(p, out, n);
+    macEnd(p, aad.length, n, out, n);
     return out;
   }
   open(nonce: Uint8Array, aad: Uint8Array, data: Uint8Array): Uint8Array | null {
@@ -56,15 +59,20 @@ class ChaCha20Poly1305 implements Aead {
     return this.openInPlace(nonce, aad, c) ? c.subarray(0, c.length - 16) : null;
   }
   openInPlace(nonce: Uint8Array, aad: Uint8Array, data: Uint8Array): boolean {
+    return runSync(this.openJob(nonce, aad, data));
+  }
+  openJob(nonce: Uint8Array, aad: Uint8Array, data: Uint8Array): Job<boolean> {
     const s = chachaState(this.k, nonce, 0);
     const n = data.length - 16;
-    if (n < 0) return false;
+    if (n < 0) return doneJob(false);
     const p = polyKey(s);
-    const tag = new Uint8Array(16);
-    mac(p, aad, data, n, tag, 0);
-    if (!ctEqual(tag, data.subarray(n))) return false;
-    chachaXorInPlace(s, data, n);
-    return true;
+    absorb(p, aad, aad.length);
+    // the steps are whole ChaCha20 blocks: the counter in s runs on from one to the next
+    return openJob(n, function (o: number, m: number) { absorb(p, data.subarray(o, o + m), m); }, function () {
+      const tag = new Uint8Array(16);
+      macEnd(p, aad.length, n, tag, 0);
+      return ctEqual(tag, data.subarray(n));
+    }, function (o: number, m: number) { chachaXorInPlace(s, data.subarray(o, o + m), m); });
   }
 }
 

@@ -29,6 +29,9 @@ import { EtError } from "../errors";
 import { copyOf, ctEqual } from "../util/bytes";
 import { aesBlock } from "./aes";
 import { alignedWords, blockWords, tailWords } from "./words";
+import type { Job } from "../util/job";
+import { doneJob, runSync } from "../util/job";
+import { openJob } from "./aeadjob";
 
 let RT: Uint16Array | null = null;
 
@@ -251,25 +254,35 @@ function preCounter(K: GKey, iv: Uint8Array): Uint8Array {
   return j0;
 }
 
-/** The tag over aad and c[0..n), written to out[o..o+16). */
-function tagInto(blk: AesBlock, K: GKey, j0: Uint8Array, aad: Uint8Array, c: Uint8Array, n: number, out: Uint8Array, o: number): void {
-  const s = new Uint8Array(16);
-  const y = new Int32Array(s.buffer);
+/** The tag's running GHASH state, with aad absorbed. */
+function tagStart(K: GKey, aad: Uint8Array): Int32Array {
+  const y = new Int32Array(4);
   ghash(K, y, aad, aad.length);
-  ghash(K, y, c, n);
+  return y;
+}
+
+/** Finishes the tag over aad and n bytes of ciphertext (absorbed into y), into out[o..o+16). */
+function tagEnd(blk: AesBlock, K: GKey, j0: Uint8Array, y: Int32Array, aadLen: number, n: number, out: Uint8Array, o: number): void {
   const l = new Uint8Array(16);
-  bitLen(l, 0, aad.length);
+  bitLen(l, 0, aadLen);
   bitLen(l, 8, n);
   ghash(K, y, l, 16);
   blk.encrypt(j0, 0, l, 0);
+  const s = new Uint8Array(y.buffer);
   for (let i = 0; i < 16; i++) out[o + i] = s[i] ^ l[i];
 }
 
-/** buf[0..n) ^= keystream from counter block J0 + 1; buf starts 4-byte aligned in its buffer. */
-function ctrXor(blk: AesBlock, j0: Uint8Array, buf: Uint8Array, n: number): void {
+/** The first counter block for data: J0 + 1. */
+function firstCounter(j0: Uint8Array): Uint8Array {
   const ctr = new Uint8Array(16);
   ctr.set(j0);
   inc32(ctr);
+  return ctr;
+}
+
+/** buf[0..n) ^= keystream from counter block ctr, which is advanced past the blocks used;
+ *  buf starts 4-byte aligned in its buffer. */
+function ctrXor(blk: AesBlock, ctr: Uint8Array, buf: Uint8Array, n: number): void {
   const all = (n + 15) >> 4;
   const ks = new Uint8Array((all < CHUNK >> 4 ? all : CHUNK >> 4) << 4);
   const kw = new Int32Array(ks.buffer);
@@ -318,8 +331,10 @@ class Gcm implements Aead {
     const out = new Uint8Array(n + 16);
     out.set(pt);
     this.grow(n + aad.length);
-    if (n > 0) ctrXor(this.b, j0, out, n);
-    tagInto(this.b, this.K, j0, aad, out, n, out, n);
+    if (n > 0) ctrXor(this.b, firstCounter(j0), out, n);
+    const y = tagStart(this.K, aad);
+    ghash(this.K, y, out, n);
+    tagEnd(this.b, this.K, j0, y, aad.length, n, out, n);
     return out;
   }
   open(nonce: Uint8Array, aad: Uint8Array, data: Uint8Array): Uint8Array | null {
@@ -327,15 +342,19 @@ class Gcm implements Aead {
     return this.openInPlace(nonce, aad, c) ? c.subarray(0, c.length - 16) : null;
   }
   openInPlace(nonce: Uint8Array, aad: Uint8Array, data: Uint8Array): boolean {
+    return runSync(this.openJob(nonce, aad, data));
+  }
+  openJob(nonce: Uint8Array, aad: Uint8Array, data: Uint8Array): Job<boolean> {
     const j0 = preCounter(this.K, nonce);
     const n = data.length - 16;
-    if (n < 0) return false;
+    if (n < 0) return doneJob(false);
     this.grow(n + aad.length);
-    const tag = new Uint8Array(16);
-    tagInto(this.b, this.K, j0, aad, data, n, tag, 0);
-    if (!ctEqual(tag, data.subarray(n))) return false;
-    if (n > 0) ctrXor(this.b, j0, data, n);
-    return true;
+    const blk = this.b, K = this.K, y = tagStart(K, aad), ctr = firstCounter(j0);
+    return openJob(n, function (o: number, m: number) { ghash(K, y, data.subarray(o, o + m), m); }, function () {
+      const tag = new Uint8Array(16);
+      tagEnd(blk, K, j0, y, aad.length, n, tag, 0);
+      return ctEqual(tag, data.subarray(n));
+    }, function (o: number, m: number) { ctrXor(blk, ctr, data.subarray(o, o + m), m); });
   }
 }
 

@@ -1,6 +1,7 @@
 // The one interface where native (require("crypto")) and portable implementations meet.
 // The board profile picks the implementation at build time; callers import only these types
 // and the selectors in ./select.ts.
+import type { Job } from "../util/job";
 
 /** Incremental hash. update() may be called any number of times; digest() does not
  *  end the object's use: it returns the hash of everything so far (TLS transcripts need
@@ -45,4 +46,6 @@ export interface Aead {
    *  needs no second 16 KB). data must start 4-byte aligned in its buffer. False, with data
    *  untouched, when authentication fails. */
   openInPlace(nonce: Uint8Array, aad: Uint8Array, data: Uint8Array): boolean;
+  /** openInPlace as a Job of small steps (aeadjob.ts), for records too big for one slice. */
+  openJob(nonce: Uint8Array, aad: Uint8Array, data: Uint8Array): Job<boolean>;
 }

@@ -2,7 +2,7 @@
 // handshake messages to the current state, Jobs run in slices between messages, alerts out.
 // A subclass supplies the states (one per expected message), dispatch and record handling.
 import type { Job } from "../util/job";
-import { runSliced } from "../util/job";
+import { runSliced, SLICE_SECONDS } from "../util/job";
 import { concat } from "../util/bytes";
 import { EtError } from "../errors";
 import { CT_ALERT, CT_APPLICATION_DATA } from "./constants";
@@ -10,6 +10,8 @@ import { alertFor, refusalError, tlsFail, A_CLOSE_NOTIFY, A_DECODE_ERROR, A_UNEX
 import type { RecordLayer } from "./record";
 import type { HandshakeMessage, HandshakeReader } from "./messages";
 import type { ConnectionInfo } from "./client13";
+
+declare function getTime(): number;
 
 export type State = (m: HandshakeMessage) => Job<any> | null;
 
@@ -93,21 +95,37 @@ export abstract class Engine {
     const self = this;
     this.busy = true;
     runSliced(job, function (err: any) {
-      self.busy = false;
-      if (err) self.fail(err); else self.pump();
+      if (err) { self.busy = false; self.fail(err); return; }
+      // The job's last slice may have used its whole budget: the messages after it (decrypted,
+      // parsed, hashed) wait for a slice of their own.
+      self.resume();
     });
   }
 
-  /** Processes what has arrived until a Job has to run or more bytes are needed. */
+  /** pump() again from a fresh timer callback; nothing else is processed meanwhile (busy). */
+  private resume(): void {
+    const self = this;
+    this.busy = true;
+    setTimeout(function () { self.busy = false; self.pump(); }, 0);
+  }
+
+  /** Processes what has arrived until a Job has to run or more bytes are needed, yielding to
+   *  the event loop once a slice's budget is spent (a flight of several records is decrypted
+   *  and parsed across slices, none over 50 ms on the reference interpreter). */
   protected pump(): void {
+    const end = getTime() + SLICE_SECONDS;
     try {
       while (!this.busy && !this.closed) {
+        if (getTime() >= end) { this.resume(); return; }
         const m = this.state ? this.hs.next() : null;
         if (m) {
           const job = this.dispatch(m);
           if (job) { this.run(job); return; }
           continue;
         }
+        // A big protected record is decrypted by a job, in slices; next() then hands it over.
+        const big = this.rec.openJob();
+        if (big) { this.run(big); return; }
         const r = this.rec.next();
         if (!r) return;
         this.onRecord(r.type, r.data);

@@ -33,9 +33,10 @@ function xorNonce(cs: CipherState): Uint8Array {
   return n;
 }
 
-/** Decrypts one TLS 1.2 record body in place (it must start 4-byte aligned) and returns the
- *  plaintext within it; fails with bad_record_mac / record_overflow. */
-export function open12(cs: CipherState, type: number, body: Uint8Array, maxIn: number): Uint8Array {
+/** What opening a TLS 1.2 record body takes: nonce, additional data, and the ciphertext with
+ *  its tag (within body, so 4-byte aligned: the RecordLayer keeps record bodies aligned, and
+ *  the 8-byte explicit nonce keeps the ciphertext so). Uses up the record's sequence number. */
+export function open12Parts(cs: CipherState, type: number, body: Uint8Array): { nonce: Uint8Array; aad: Uint8Array; ct: Uint8Array } {
   const tag = cs.aead.tagLen;
   let nonce: Uint8Array, ct: Uint8Array;
   if (cs.v12 === V12_EXPLICIT) {
@@ -49,14 +50,24 @@ export function open12(cs: CipherState, type: number, body: Uint8Array, maxIn: n
     nonce = xorNonce(cs);
     ct = body;
   }
-  // decrypted where it is: the RecordLayer keeps record bodies 4-byte aligned (with the
-  // 8-byte explicit nonce in front, the ciphertext is too)
-  const ok = cs.aead.openInPlace(nonce, aad12(cs.seq, type, ct.length - tag), ct);
+  const aad = aad12(cs.seq, type, ct.length - tag);
   cs.seq++;
+  return { nonce: nonce, aad: aad, ct: ct };
+}
+
+/** The plaintext of a record body opened in place (ok: its tag matched), or the alert. */
+export function open12Plain(ok: boolean, ct: Uint8Array, tag: number, maxIn: number): Uint8Array {
   if (!ok) return tlsFail(A_BAD_RECORD_MAC, "TLS_BAD_RECORD_MAC", "record failed authentication");
   const plain = ct.subarray(0, ct.length - tag);
   if (plain.length > maxIn) tlsFail(A_RECORD_OVERFLOW, "TLS_RECORD_OVERFLOW", "plaintext of " + plain.length + " bytes over the limit of " + maxIn);
   return plain;
+}
+
+/** Decrypts one TLS 1.2 record body in place and returns the plaintext within it; fails with
+ *  bad_record_mac / record_overflow. */
+export function open12(cs: CipherState, type: number, body: Uint8Array, maxIn: number): Uint8Array {
+  const p = open12Parts(cs, type, body);
+  return open12Plain(cs.aead.openInPlace(p.nonce, p.aad, p.ct), p.ct, cs.aead.tagLen, maxIn);
 }
 
 /** One protected TLS 1.2 record (with its 5-byte header) carrying `frag`. */

@@ -88,6 +88,29 @@ test("a zero-length application data record is allowed (§5.4): the data after i
   assert.equal(r.data, "after empty");
 });
 
+// Records of 2 KB and more are decrypted by a job in slices (record.ts openJob): the data, the
+// MAC check and the order of records must be those of the one-piece path.
+test("big records (16 KB, 3 KB; decrypted in slices) and small ones between them arrive whole and in order", T, async () => {
+  const big = Buffer.alloc(16384, 0x61), mid = Buffer.alloc(3000, 0x62);
+  for (let i = 0; i < big.length; i += 97) big[i] = 0x30 + (i % 10);
+  const { r } = await talk({ afterFinished: (ctx) => { ctx.send(23, big); ctx.send(23, Buffer.from("small")); ctx.send(23, mid); } }, { end: 3000 });
+  assert.equal(r.connected, true, r.message);
+  assert.deepEqual(r.errors, []);
+  assert.equal(r.data, big.toString("latin1") + "small" + mid.toString("latin1"));
+});
+
+for (const [what, at] of [["ciphertext", 1000], ["tag", -1]]) {
+  test(`a 4 KB record with one ${what} byte changed -> TLS_BAD_RECORD_MAC, bad_record_mac (20); none of it delivered`, T, async () => {
+    const bad = (ctx) => {
+      const rec = seal(ctx.keys.sAp, 23, Buffer.alloc(4096, 0x63));
+      rec[at < 0 ? rec.length + at : 5 + at] ^= 1;
+      ctx.sock.write(rec);
+      ctx.send(23, LATE);
+    };
+    assertFailedAfterConnect(await talk({ afterFinished: bad }, { end: 1000 }), "TLS_BAD_RECORD_MAC", 20);
+  });
+}
+
 test("application data inside the server's encrypted flight -> TLS_UNEXPECTED_MESSAGE, 10", T, async () => {
   assertRefused(await talk({ flight: ["EE", (ctx) => seal(ctx.keys.sHs, 23, LATE), "Cert", "CV", "Fin"] }), "TLS_UNEXPECTED_MESSAGE", 10, true);
 });
