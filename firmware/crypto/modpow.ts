@@ -12,7 +12,7 @@
 import { EtError } from "../errors";
 import type { Job } from "../util/job";
 import {
-  bitLength, loadX, loadY, longDivResult, longDivStart, longDivStep, modN, montChunk, montParts, readX,
+  bitLength, loadX, loadY, longDivResult, longDivStart, longDivStep, modN, montChunk, montMul, montParts, readX,
 } from "./bignum";
 import type { LongDiv, MontCtx } from "./bignum";
 
@@ -59,6 +59,8 @@ export class ModPowJob implements Job<Int32Array> {
   op: number;
   part: number;
   parts: number;
+  /** Whole products per step (n <= 128). */
+  per: number;
   div: LongDiv | null;
   R2: Int32Array | null;
   T: Int32Array[];
@@ -78,6 +80,7 @@ export class ModPowJob implements Job<Int32Array> {
     this.op = 0;
     this.part = 0;
     this.parts = montParts(C);
+    this.per = C.n > 72 ? 1 : C.n > 48 ? 2 : 4;
     this.R2 = r2;
     this.div = r2 ? null : longDivStart(C, null, C.n + (C.n >> 3) + 1); // 2^(22(n + n/8)) mod N
     this.T = [];
@@ -107,14 +110,6 @@ export class ModPowJob implements Job<Int32Array> {
     }
     return true;
   }
-  /** After the product of `op`: keep what the op makes. */
-  keep(op: number): void {
-    const C = this.C;
-    if (op === TOMONT || (op > TAB && op < LEAVE)) this.T.push(readX(C));
-    else if (op === B2) this.b2 = readX(C);
-    else if (op === R2SQR && this.pc === 3) this.R2 = readX(C);
-    else if (op === LEAVE) this.out = modN(C, readX(C));
-  }
   step(): boolean {
     const C = this.C;
     if (this.out) return true;
@@ -127,17 +122,40 @@ export class ModPowJob implements Job<Int32Array> {
       }
       return false;
     }
-    if (this.part === 0) {
-      this.op = this.nextOp();
-      if (!this.load(this.op)) return false;
+    if (this.parts > 1) {
+      // a product in chunks of at most 128 columns (n > 128)
+      if (this.part === 0) {
+        this.op = this.nextOp();
+        if (!this.load(this.op)) return false;
+      }
+      montChunk(C, this.part++);
+      if (this.part < 2 * this.parts) return false;
+      this.part = 0;
+      return this.keep(this.op);
     }
-    const op = this.op;
-    // up to a whole product per step while it is at most 2 chunks (n <= 128 limbs)
-    do montChunk(C, this.part++); while (this.parts === 1 && this.part < 2);
-    if (this.part < 2 * this.parts) return false;
-    this.part = 0;
-    this.keep(op);
-    if (this.out) {
+    // whole products, `per` of them per step (the job's own bookkeeping costs about a third of
+    // a 48-limb product on the interpreter, so it is not paid for every one)
+    for (let k = this.per; k > 0;) {
+      const op = this.nextOp();
+      if (op === SQR) {
+        montMul(C); // X and Y already hold x
+        k--;
+      } else if (this.load(op)) {
+        montMul(C);
+        k--;
+        if (this.keep(op)) return true;
+      }
+    }
+    return false;
+  }
+  /** After the product of `op`: keep what the op makes; true when that was the last. */
+  keep(op: number): boolean {
+    const C = this.C;
+    if (op === TOMONT || (op > TAB && op < LEAVE)) this.T.push(readX(C));
+    else if (op === B2) this.b2 = readX(C);
+    else if (op === R2SQR && this.pc === 3) this.R2 = readX(C);
+    else if (op === LEAVE) {
+      this.out = modN(C, readX(C));
       this.T = [];
       return true;
     }

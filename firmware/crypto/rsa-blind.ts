@@ -12,7 +12,7 @@
 
 import { EtError } from "../errors";
 import type { Job } from "../util/job";
-import { addLimbs, loadX, loadY, modN, montMul, readX, reduce } from "./bignum";
+import { addLimbs, loadX, loadY, montMul, readX, reduce } from "./bignum";
 import type { MontCtx } from "./bignum";
 import { ModPowJob } from "./modpow";
 
@@ -28,12 +28,12 @@ export interface RsaBlind {
 /** Factors of r. */
 const FACTORS = 6;
 
-/** One Montgomery product a·b/R mod C's modulus, fully reduced. */
+/** One Montgomery product a·b/R, below 2N' and congruent mod N (modN reduces it fully). */
 export function mm(C: MontCtx, a: Int32Array, b: Int32Array): Int32Array {
   loadX(C, a);
   loadY(C, b);
   montMul(C);
-  return modN(C, readX(C));
+  return readX(C);
 }
 
 /** A = A·k + add over n limbs (k, add < 2^30: each limb product stays below 2^53). */
@@ -92,6 +92,7 @@ export class BlindPairJob implements Job<RsaBlind> {
    *  inverses so far (Montgomery form). */
   i: number;
   acc: Int32Array | null;
+  v: Int32Array | null;
   done: boolean;
   constructor(C: MontCtx, b: RsaBlind, e: number, random: (n: number) => Uint8Array) {
     const rb = random(4 * FACTORS), r = new Int32Array(C.n);
@@ -107,7 +108,7 @@ export class BlindPairJob implements Job<RsaBlind> {
     this.b = b;
     this.pow = new ModPowJob(C, r, eb, null);
     this.i = -1;
-    this.acc = null;
+    this.acc = this.v = null;
     this.done = false;
   }
   step(): boolean {
@@ -120,8 +121,13 @@ export class BlindPairJob implements Job<RsaBlind> {
       this.i = 0;
       return false;
     }
-    const v = mm(C, smallInverse(C, this.rs[this.i]), b.r2n); // 1/r_i R
-    this.acc = this.acc ? mm(C, this.acc, v) : v;
+    // a step for 1/r_i R, and one for its product with the others (~a product each)
+    if (!this.v) {
+      this.v = mm(C, smallInverse(C, this.rs[this.i]), b.r2n);
+      if (this.acc) return false;
+    }
+    this.acc = this.acc ? mm(C, this.acc, this.v) : this.v;
+    this.v = null;
     if (++this.i < FACTORS) return false;
     b.vf = this.acc; // 1/r R
     this.done = true;

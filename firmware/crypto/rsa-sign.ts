@@ -20,7 +20,7 @@ import type { Job } from "../util/job";
 import type { HashAlg } from "./types";
 import {
   addLimbs, bitLength, cmpBytes, limbsFromBytes, limbsToBytes, longDivResult, longDivStart, longDivStep,
-  modExpJob, montCtx, reduce, stripZeros,
+  modExpJob, modN, montCtx, reduce, stripZeros,
 } from "./bignum";
 import type { LongDiv, MontCtx } from "./bignum";
 import { ModPowJob } from "./modpow";
@@ -127,7 +127,7 @@ export class CrtJob implements Job<Int32Array> {
     this.combine();
     return this.out !== null;
   }
-  /** s = s2 + q (qi (s1 - s2) mod p), as n-limbs of cn, in three steps of at most two products. */
+  /** s = s2 + q (qi (s1 - s2) mod p), as n-limbs of cn, in four steps of at most two products. */
   combine(): void {
     const cp = this.cp, cn = this.cn, np = cp.n;
     if (this.ph === 4) {
@@ -136,10 +136,11 @@ export class CrtJob implements Job<Int32Array> {
       const t = new Int32Array(this.s1 as Int32Array);
       reduce(cp, t, addLimbs(t, s2p, np, -1));
       const qiR = mm(cp, limbsFromBytes(this.parts[7], np), this.b.r2p); // qi R_p
-      this.h = mm(cp, qiR, t); // qi (s1 - s2) mod p
+      this.h = modN(cp, mm(cp, qiR, t)); // qi (s1 - s2) mod p
     } else if (this.ph === 5) {
-      const hR = mm(cn, limbsFromBytes(limbsToBytes(this.h as Int32Array, cp.len), cn.n), this.b.r2n); // h R_n
-      this.h = mm(cn, limbsFromBytes(this.parts[4], cn.n), hR); // q h (< n)
+      this.h = mm(cn, limbsFromBytes(limbsToBytes(this.h as Int32Array, cp.len), cn.n), this.b.r2n); // h R_n
+    } else if (this.ph === 6) {
+      this.h = modN(cn, mm(cn, limbsFromBytes(this.parts[4], cn.n), this.h as Int32Array)); // q h (< n)
     } else {
       const s = this.h as Int32Array, s2n = limbsFromBytes(limbsToBytes(this.s2 as Int32Array, this.cq.len + 1), cn.n);
       reduce(cn, s, addLimbs(s, s2n, cn.n, 1));
@@ -178,7 +179,8 @@ export class RsaSignJob implements Job<Uint8Array> {
   sub: Job<any> | null;
   /** The running CRT job (exposed for the fault-injection test). */
   crt: CrtJob | null;
-  /** The unblinding factor that goes with the vi used (the key's pair may move on meanwhile). */
+  /** The unblinding factor that goes with the vi used (the key's pair may move on meanwhile);
+   *  the new vi between the two squaring steps. */
   vf: Int32Array | null;
   random: (n: number) => Uint8Array;
   sig: Uint8Array | null;
@@ -202,12 +204,15 @@ export class RsaSignJob implements Job<Uint8Array> {
     if (this.out) return true;
     const ph = this.ph, b = this.b;
     if (ph === 0) {
-      this.cn = montCtx(this.parts[0]);
-      this.cp = montCtx(this.parts[3]);
-      this.cq = montCtx(this.parts[4]);
-      // the pair of the previous signature, squared (ph 4), or a new one (ph 1)
-      this.ph = b.vi.length ? 4 : 1;
-      if (this.ph === 1) this.sub = new BlindPairJob(this.cn, b, this.e, this.random);
+      // one context per step
+      if (!this.cn) this.cn = montCtx(this.parts[0]);
+      else if (!this.cp) this.cp = montCtx(this.parts[3]);
+      else {
+        this.cq = montCtx(this.parts[4]);
+        // the pair of the previous signature, squared (ph 4), or a new one (ph 1)
+        this.ph = b.vi.length ? 4 : 1;
+        if (this.ph === 1) this.sub = new BlindPairJob(this.cn, b, this.e, this.random);
+      }
       return false;
     }
     const cn = this.cn as MontCtx;
@@ -223,15 +228,22 @@ export class RsaSignJob implements Job<Uint8Array> {
       if (!j.step()) return false;
       this.sub = null;
       // s' = (m vi)^d; s = s' vf; then the check
-      this.sig = limbsToBytes(mm(cn, j.result(), this.vf as Int32Array), this.k);
+      this.sig = limbsToBytes(modN(cn, mm(cn, j.result(), this.vf as Int32Array)), this.k);
       this.sub = modExpJob(this.parts[0], this.sig, this.e);
       this.ph = 6;
       return false;
     }
     if (ph === 4) {
-      // the pair of the previous signature, squared
-      b.vi = mm(cn, b.vi, b.vi);
+      // the pair of the previous signature, squared: vi^2 now, vf^2 in the next step, and the
+      // key's pair replaced in one step (a job dropped in between leaves it consistent)
+      this.vf = mm(cn, b.vi, b.vi);
+      this.ph = 2;
+      return false;
+    }
+    if (ph === 2) {
+      const vi = this.vf as Int32Array;
       b.vf = mm(cn, b.vf, b.vf);
+      b.vi = vi;
       this.ph = 3;
       return false;
     }
