@@ -73,7 +73,11 @@ export default {
     for (let o = 0; o < wire.length; o += step) {
       rl.push(u8(wire.subarray(o, o + step)));
       for (let r = rl.next(); r; r = rl.next()) {
-        if (r.data.length > (mode ? rl.maxIn : 16384)) throw new Violation(`record of ${r.data.length} bytes over the limit ${rl.maxIn}`);
+        // The negotiated limit is for protected records; unprotected ones (every record in mode 0,
+        // ChangeCipherSpec in TLS 1.2) have the protocol's 2^14 (RFC 8449 §4: "Unprotected
+        // messages are not subject to this limit"; a CCS body other than [1] is the client's to refuse).
+        const limit = mode && !(mode >= 2 && r.type === 20) ? rl.maxIn : 16384;
+        if (r.data.length > limit) throw new Violation(`record of ${r.data.length} bytes over the limit ${limit}`);
         if (expect) {
           const e = expect[got];
           if (!e) throw new Violation("a record from padding alone, or more records than were sealed");
