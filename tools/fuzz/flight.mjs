@@ -129,7 +129,10 @@ function streamRandom(fw, seed) {
 /** Chain verification at the recording's time against its anchors (validateJob, as the socket's verifier). */
 function fixedVerifier(fw, rec) {
   const X = fw.T.x509t, F = fw.T.fuzz;
-  const anchors = X.memoryAnchors(rec.anchors.map((h) => X.anchorFromCert(fw.board.realm.u8(Buffer.from(h, "hex")))));
+  // The recording's anchors, parsed once per board (an anchor source holds no state).
+  const parsed = fw.flightAnchors || (fw.flightAnchors = new Map());
+  if (!parsed.has(rec)) parsed.set(rec, X.memoryAnchors(rec.anchors.map((h) => X.anchorFromCert(fw.board.realm.u8(Buffer.from(h, "hex"))))));
+  const anchors = parsed.get(rec);
   return function (chain, host) {
     const job = X.validateJob(chain, { time: rec.time, host, anchors });
     let peer = null;
