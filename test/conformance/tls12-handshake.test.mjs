@@ -3,40 +3,13 @@
 // a resumed session with another suite or without extended_master_secret. Each must end as
 // RFC 5246 / 7627 say, with a coded error, the alert the server then receives, no "connect" and
 // no data delivered. The control cases show the same server completes full and resumed handshakes.
-import { test, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Pki } from "../../tools/lib/pki.mjs";
-import { scriptedServer12, plainRecord, handshake } from "../helpers/tls12-script.mjs";
-import { connectApp } from "../helpers/tls-connect-app.mjs";
+import { plainRecord, handshake } from "../helpers/tls12-script.mjs";
+import { conformance, refused } from "../helpers/tls12-conformance.mjs";
 import { runPlan } from "../helpers/tls12-app.mjs";
 
-const chain = new Pki().chain({ label: "tls12 conformance" });
-const toClose = [];
-after(async () => { for (const c of toClose) await c.close(); });
-
-async function server(opts) {
-  const s = await scriptedServer12({ chain, ...opts });
-  toClose.push(s);
-  return s;
-}
-
-/** One connection from a fresh board; returns the board's report and the server's. */
-async function once(opts, send = "GET / HTTP/1.0\r\n\r\n") {
-  const s = await server(opts);
-  const r = await connectApp(s.port, { ca: chain.root.pem, send });
-  const out = await Promise.race([s.next(), new Promise((res) => setTimeout(() => res(null), 5000))]);
-  assert.ok(out, "the server saw no connection close");
-  return { r, out };
-}
-
-/** Refused with `code`, and the server received exactly alert `alert` (encrypted or not). */
-function refused({ r, out }, code, alert, encrypted) {
-  assert.equal(r.error, code, r.message);
-  assert.equal(r.connected, false, "the app saw a connection");
-  assert.equal(r.data, "", "data reached the app");
-  assert.deepEqual(out.alerts, [{ level: 2, desc: alert, encrypted }]);
-  assert.deepEqual(out.appData, [], "the client sent application data");
-}
+const { chain, server, once } = conformance("tls12 conformance");
 
 test("control: full handshake, then resumed by ticket", { timeout: 60000 }, async () => {
   const s = await server({});

@@ -6,47 +6,22 @@
 // a coded error, the alert the server then receives (plaintext before the client's own
 // ChangeCipherSpec, encrypted after it), no "connect" before the handshake is over and no data
 // delivered after the error.
-import { test, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Pki } from "../../tools/lib/pki.mjs";
-import { scriptedServer12, plainRecord, handshake, reply, splitRecords } from "../helpers/tls12-script.mjs";
+import { plainRecord, handshake, reply, splitRecords } from "../helpers/tls12-script.mjs";
 import { connectApp } from "../helpers/tls-connect-app.mjs";
 import { observedTlsServer, mitmProxy } from "../helpers/tls-observe.mjs";
+import { conformance, refused, completed as handshakeDone, RESPONSE } from "../helpers/tls12-conformance.mjs";
 
-const chain = new Pki().chain({ label: "tls12 records" });
-const toClose = [];
-after(async () => { for (const c of toClose) await c.close(); });
+const { chain, once, closeAfter } = conformance("tls12 records");
 
-const REQUEST = "GET / HTTP/1.0\r\n\r\n";
-const RESPONSE = "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok";
 const CCS = plainRecord(20, Buffer.from([1]));
 const CLOSE_NOTIFY = { level: 1, desc: 0, encrypted: true };
 
-async function once(opts) {
-  const s = await scriptedServer12({ chain, ...opts });
-  toClose.push(s);
-  const r = await connectApp(s.port, { ca: chain.root.pem, send: REQUEST });
-  const out = await Promise.race([s.next(), new Promise((res) => setTimeout(() => res(null), 5000))]);
-  assert.ok(out, "the server saw no connection close");
-  return { r, out };
-}
-
-function completed({ r, out }) {
-  assert.equal(r.errors.length, 0, `${r.error}: ${r.message}`);
-  assert.equal(r.connected, true);
-  assert.equal(out.finished, true);
-  assert.equal(r.data, RESPONSE);
-  assert.equal(out.error, null, out.error);
-  assert.deepEqual(out.alerts, [CLOSE_NOTIFY]);
-}
-
-/** Refused during the handshake with `code`; the server received exactly `alert`. */
-function refused({ r, out }, code, alert, encrypted) {
-  assert.equal(r.error, code, r.message);
-  assert.equal(r.connected, false, "the app saw a connection");
-  assert.equal(r.data, "");
-  assert.deepEqual(out.alerts, [{ level: 2, desc: alert, encrypted }]);
-  assert.deepEqual(out.appData, []);
+/** Completed, and the client closed with close_notify. */
+function completed(x) {
+  handshakeDone(x);
+  assert.deepEqual(x.out.alerts, [CLOSE_NOTIFY]);
 }
 
 /** Refused after the handshake: the request went out, nothing of the answer came in. */
@@ -190,7 +165,7 @@ test("ChangeCipherSpec after the handshake -> TLS_UNEXPECTED_CCS (10), nothing d
 test("ChangeCipherSpec before a real TLS 1.2 ServerHello (Node, through a proxy) -> TLS_UNEXPECTED_CCS (10)", { timeout: 60000 }, async () => {
   const srv = await observedTlsServer(chain, { tls: { minVersion: "TLSv1.2", maxVersion: "TLSv1.2" } });
   const px = await mitmProxy(srv.port, (rec, i) => (i === 0 ? [CCS, rec] : rec));
-  toClose.push(px, srv);
+  closeAfter(px, srv);
   const r = await connectApp(px.port, { ca: chain.root.pem, send: "ping" });
   await new Promise((res) => setTimeout(res, 300));
   assert.equal(r.error, "TLS_UNEXPECTED_CCS", r.message);

@@ -8,38 +8,16 @@
 //    have) an unexpected_message.
 // Servers: the scripted TLS 1.2 server (test/helpers/tls12-script.mjs), and Node's TLS 1.2 / 1.3
 // servers with a proxy that puts a HelloRequest in front of their ServerHello.
-import { test, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Pki } from "../../tools/lib/pki.mjs";
-import { scriptedServer12, plainRecord, handshake, reply } from "../helpers/tls12-script.mjs";
+import { plainRecord, handshake, reply } from "../helpers/tls12-script.mjs";
 import { connectApp } from "../helpers/tls-connect-app.mjs";
 import { observedTlsServer, mitmProxy } from "../helpers/tls-observe.mjs";
+import { conformance, completed } from "../helpers/tls12-conformance.mjs";
 
-const chain = new Pki().chain({ label: "tls12 renegotiation" });
-const toClose = [];
-after(async () => { for (const c of toClose) await c.close(); });
+const { chain, once, closeAfter } = conformance("tls12 renegotiation");
 
 const HELLO_REQUEST = handshake(0, Buffer.alloc(0));
-const REQUEST = "GET / HTTP/1.0\r\n\r\n";
-const RESPONSE = "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok";
-
-async function once(opts) {
-  const s = await scriptedServer12({ chain, ...opts });
-  toClose.push(s);
-  const r = await connectApp(s.port, { ca: chain.root.pem, send: REQUEST });
-  const out = await Promise.race([s.next(), new Promise((res) => setTimeout(() => res(null), 5000))]);
-  assert.ok(out, "the server saw no connection close");
-  return { r, out };
-}
-
-/** The handshake completed on both sides (both Finished verified) and the response arrived. */
-function completed({ r, out }) {
-  assert.equal(r.errors.length, 0, `${r.error}: ${r.message}`);
-  assert.equal(r.connected, true);
-  assert.equal(out.finished, true, "the client's Finished verified at the server");
-  assert.equal(r.data, RESPONSE);
-  assert.equal(out.error, null, out.error);
-}
 
 test("HelloRequest after the handshake: no_renegotiation warning (encrypted), the connection goes on", { timeout: 60000 }, async () => {
   const x = await once({
@@ -106,7 +84,7 @@ test("HelloRequest with a body before the ServerHello -> TLS_DECODE, decode_erro
 async function nodeWithHelloRequest(tls) {
   const srv = await observedTlsServer(chain, { tls });
   const px = await mitmProxy(srv.port, (rec, i) => (i === 0 ? [plainRecord(22, HELLO_REQUEST), rec] : rec));
-  toClose.push(px, srv);
+  closeAfter(px, srv);
   return { srv, px };
 }
 

@@ -3,38 +3,13 @@
 // (RFC 5246, 7627, 5746, 8422, 7301, 8449, 6066), plus handshake messages and records that do not
 // belong after the handshake. The alert reaches the server in plaintext before the client's
 // ChangeCipherSpec and encrypted after it.
-import { test, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Pki } from "../../tools/lib/pki.mjs";
-import { scriptedServer12, handshake, plainRecord, reply } from "../helpers/tls12-script.mjs";
-import { connectApp } from "../helpers/tls-connect-app.mjs";
+import { handshake, plainRecord, reply } from "../helpers/tls12-script.mjs";
+import { conformance, refused } from "../helpers/tls12-conformance.mjs";
 import { runPlan } from "../helpers/tls12-app.mjs";
 
-const chain = new Pki().chain({ label: "tls12 serverhello" });
-const toClose = [];
-after(async () => { for (const c of toClose) await c.close(); });
-
-async function server(opts) {
-  const s = await scriptedServer12({ chain, ...opts });
-  toClose.push(s);
-  return s;
-}
-
-async function once(opts) {
-  const s = await server(opts);
-  const r = await connectApp(s.port, { ca: chain.root.pem, send: "GET / HTTP/1.0\r\n\r\n" });
-  const out = await Promise.race([s.next(), new Promise((res) => setTimeout(() => res(null), 5000))]);
-  assert.ok(out, "the server saw no connection close");
-  return { r, out };
-}
-
-function refused({ r, out }, code, alert, encrypted = false) {
-  assert.equal(r.error, code, r.message);
-  assert.equal(r.connected, false, "the app saw a connection");
-  assert.equal(r.data, "");
-  assert.deepEqual(out.alerts, [{ level: 2, desc: alert, encrypted }]);
-  assert.deepEqual(out.appData, []);
-}
+const { chain, server, once } = conformance("tls12 serverhello");
 
 /** A ServerHello hook setting extension `type` to `body` (null: removing it). */
 const ext = (type, body) => (sh) => {
