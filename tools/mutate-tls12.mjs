@@ -2,7 +2,7 @@
 // Removes each TLS 1.2 check (and the session-per-name checks) in turn: edit the firmware, build
 // the linux bundles, run the tests named for it, restore (tools/lib/mutate.mjs). A check is
 // covered when a test fails ("killed"). Local only (about 30 s per mutant on 2 cores), not in CI;
-// do not commit while it runs (the firmware is edited in place). Usage: node tools/mutate-tls12.mjs [name-regexp]
+// do not commit while it runs (the firmware is edited in place). Usage: node tools/mutate-tls12.mjs [regexp over "file name"]
 import { runMutants } from "./lib/mutate.mjs";
 
 const R = "test/conformance/tls12-renegotiation.test.mjs", REC = "test/conformance/tls12-records.test.mjs",

@@ -1,7 +1,7 @@
 // Removes each TLS 1.3 check in turn (edit the source in place, rebuild the linux product bundle,
 // run the tests named for the check, restore the source) and reports whether a test failed
 // (killed) or not (survived). It edits firmware/ in this working tree: run it on a clean tree and
-// do not build or commit while it runs. `node tools/mutate-tls13.mjs [name regex]`; results also
+// do not build or commit while it runs. `node tools/mutate-tls13.mjs [regexp over "file name"]`; results also
 // in .tmp/mutate-tls13.json (tools/lib/mutate.mjs).
 import { runMutants, IF_FALSE } from "./lib/mutate.mjs";
 const H = "test/conformance/tls13-hello.test.mjs", F = "test/conformance/tls13-flight.test.mjs", R = "test/conformance/tls13-records.test.mjs";

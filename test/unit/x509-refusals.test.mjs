@@ -67,6 +67,16 @@ test("RSA keys: over 4096 bits UNSUPPORTED_ALGORITHM, not whole bytes WEAK_KEY",
   validate([leafOf({ spki: rsaSpki(odd(256, 0x80)) }), I], { anchors: [R] });
 });
 
+test("key strength at every level: an intermediate's key, and a key-only anchor's key (no certificate rules to catch it)", () => {
+  const weakCa = inter("Weak ICA", R, { keyKind: "rsa1024" });
+  rejects([leaf(HOST, weakCa), weakCa], { host: HOST, anchors: [R] }, "WEAK_KEY", 1, /RSA key of 1024 bits/);
+  validate([leaf(HOST, weakCa), weakCa], { host: HOST, anchors: [R], minRsaBits: 1024 });
+  const weakRoot = root("Weak Root", { keyKind: "rsa1024" });
+  const keyOnly = X.anchorFromCert(weakRoot.der, true);
+  rejects([leaf(HOST, weakRoot)], { host: HOST, anchors: [keyOnly] }, "WEAK_KEY", 1, /RSA key of 1024 bits/);
+  validate([leaf(HOST, weakRoot)], { host: HOST, anchors: [keyOnly], minRsaBits: 1024 });
+});
+
 test("leaf profile: version 1, nameConstraints, critical SAN beside a subject", () => {
   refusedLeaf({ version: 1, exts: [] }, "BAD_CERT", /not a version 3/);
   refusedLeaf({ exts: leafExts(nc({ permitted: [{ dns: "example.com" }] })) }, "BAD_CERT", /nameConstraints in an end-entity/);
@@ -86,6 +96,8 @@ test("checkCommonName: every subject CN must be one of the SAN entries (DNS name
 
 test("issuers: version 1, serial rules, basicConstraints not critical, no SKI, no AKI with requireAki", () => {
   const o = { host: HOST, anchors: [R] };
+  const dup = caUnder("Dup ICA", { exts: (k) => [bc(true), ku([KU.keyCertSign]), ski(k.id), ski(k.id), aki(R.ski)] });
+  rejects(viaCa(dup), o, "BAD_CERT", 1, /duplicate extension/);
   const v1 = caUnder("V1 ICA", { exts: () => [], cert: { version: 1 } });
   rejects(viaCa(v1), o, "BAD_CERT", 1, /not a version 3/);
   rejects(viaCa(caUnder("Zero ICA", { cert: { serial: 0 } })), o, "BAD_CERT", 1, /serial number zero/);

@@ -3,7 +3,8 @@
 // pattern or null]: the runner writes the replacement into the source, rebuilds, runs the tests
 // named for it, restores the source. A mutant is killed when a test fails (or the run times
 // out). Results: one line per mutant, .tmp/mutate-<label>.json in the tree the
-// script was started from, and a last line `{"killed","survived","bad"}`.
+// script was started from (written after each mutant; MUTATE_RESUME=1 skips those it says were
+// killed; MUTATE_OUT=<file> writes elsewhere), and a last line `{"killed","survived","bad"}`.
 //
 // In place (default) it edits firmware/ of this working tree: do not build or commit while it
 // runs. With `copy` it works in a scratch copy of the tree (node_modules linked), for tests that
@@ -72,15 +73,17 @@ async function rebuild(build, W) {
 /**
  * label: names the results file; mutants: see above; build: what rebuilds the bundles the
  * tests load (see rebuild); baseline: test files run once unmutated first (they must pass);
- * copy: work in a scratch copy; only: RegExp over mutant names; timeout: ms per test run; bail: stop a mutant's
+ * copy: work in a scratch copy; only: RegExp over "<file> <mutant name>"; timeout: ms per test run; bail: stop a mutant's
  * tests at the first failure (tools/lib/test-bail.mjs; the files run one at a time).
  */
 export async function runMutants({ label, mutants, build, baseline = [], copy = false, only = null, timeout = 600000, bail = false }) {
   if (process.env.MUTATE_CHECK) return checkOnly(mutants);
   const W = copy ? scratchCopy() : ROOT;
   const results = [];
-  const out = path.join(ROOT, ".tmp", `mutate-${label}.json`);
+  const out = process.env.MUTATE_OUT ? path.resolve(process.env.MUTATE_OUT) : path.join(ROOT, ".tmp", `mutate-${label}.json`);
   mkdirSync(path.dirname(out), { recursive: true });
+  // MUTATE_RESUME=1: mutants an earlier run killed are kept, not run again (tests only grow)
+  const before = process.env.MUTATE_RESUME && existsSync(out) ? JSON.parse(readFileSync(out, "utf8")) : [];
   try {
     if (baseline.length) {
       // the unmutated tree must pass, else every mutant would count as killed
@@ -89,7 +92,9 @@ export async function runMutants({ label, mutants, build, baseline = [], copy = 
       if (r.fail) throw new Error("the unmutated tree fails its tests: " + r.failed.join(" | "));
     }
     for (const [name, file, find, repl, tests, pattern] of mutants) {
-      if (only && !only.test(name)) continue;
+      if (only && !only.test(file + " " + name)) continue;
+      const old = before.find((x) => x.name === name && x.result.startsWith("killed"));
+      if (old) { results.push(old); continue; }
       const p = path.join(W, file), orig = readFileSync(p, "utf8");
       const n = orig.split(find).length - 1;
       let result;
