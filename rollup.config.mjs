@@ -6,6 +6,7 @@ import path from "node:path";
 import { boardNames, loadBoard, boardConstants as constantsOf } from "./tools/lib/boards.mjs";
 import { boardConstants, firmwareTs, minify } from "./tools/lib/rollup-plugins.mjs";
 import { ROOT, bundlePath } from "./tools/lib/paths.mjs";
+import { mangleProps } from "./tools/lib/mangle.mjs";
 
 const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8"));
 
@@ -14,7 +15,7 @@ export function configFor(board, { test = false, input = null, file = null, buil
   const profile = loadBoard(board);
   return {
     input: input || path.join(ROOT, "firmware", test ? "testing.ts" : "index.ts"),
-    plugins: [boardConstants(constantsOf(profile, pkg.version, buildTime)), ...plugins, firmwareTs(), minify()],
+    plugins: [boardConstants(constantsOf(profile, pkg.version, buildTime)), ...plugins, firmwareTs(), mangleProps({ test }), minify()],
     treeshake: { moduleSideEffects: false, propertyReadSideEffects: false, unknownGlobalSideEffects: false },
     output: {
       file: file || bundlePath(board, test),

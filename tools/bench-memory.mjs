@@ -26,9 +26,11 @@
 //   BENCH_MEMORY_CHAINS=rsa2048,ecdsaP256  BENCH_MEMORY_VERSIONS=tls13,tls12  BENCH_MEMORY_CACHE=off,warm
 //   BENCH_MEMORY_NEED=0 (phases only)  BENCH_MEMORY_STEP=125 (search precision)
 //   BENCH_MEMORY_LO / BENCH_MEMORY_HI (search range; HI defaults to what is free at rest)
+//   BENCH_MEMORY_BUNDLE=<file>: measure that product bundle (built for linux) instead of building one
+//   BENCH_MEMORY_TIMEOUT_S=900: longest one GET-with-phases process may take
 // Without --real the same board script runs on the board mock (shape only: the mock's
 // process.memory() is a constant).
-import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import path from "node:path";
 import { Pki } from "./lib/pki.mjs";
@@ -45,6 +47,8 @@ export const VERSIONS = { tls13: [], tls12: ["-no_tls1_3"] };
 export const CACHE = { off: "off", warm: "warm" };
 /** Targets of issue 17 (ESP32 layout, TLS 1.3, RSA chain, no chain cache). */
 export const TARGETS = { atRest: 2000, inAll: 6000 };
+/** Longest one phase run may take (ECDSA with TLS 1.2 from Storage took over 400 s at load 20). */
+const PHASE_TIMEOUT_MS = Number(process.env.BENCH_MEMORY_TIMEOUT_S || 900) * 1000;
 
 // ---- Board-side script: HTTPS_GET's setup (jsvars-need.mjs) then one GET with its phases -------
 // Prepended by the host: URL, CHAIN, SESSIONS (the setup's globals), and U0 = usage before the
@@ -97,11 +101,11 @@ const la = () => loadavg().map((x) => +x.toFixed(2));
 const listEnv = (name, all) => (process.env[name] ?? all.join(",")).split(",").filter(Boolean);
 
 /** One GET on the interpreter with its phases; the result line, or what stopped it. */
-async function phasesOnInterpreter(bin, caFile, globals) {
-  const dir = await prepareFlash(bin, { extra: [["ca-root.pem", caFile]] });
+async function phasesOnInterpreter(bin, caFile, globals, bundle) {
+  const dir = await prepareFlash(bin, { extra: [["ca-root.pem", caFile]], bundle });
   try {
     writeFileSync(path.join(dir, "phases.js"), phaseScript(globals));
-    const r = await runInterpreter(bin, dir, "phases.js", { timeoutMs: 400000, stopOn: /OUT OF MEMORY/ });
+    const r = await runInterpreter(bin, dir, "phases.js", { timeoutMs: PHASE_TIMEOUT_MS, stopOn: /OUT OF MEMORY/ });
     const out = plainOutput(r.out);
     const m = /RESULT (\{.*\})/.exec(out);
     if (m) return JSON.parse(m[1]);
@@ -128,16 +132,16 @@ function phaseFigures(x) {
   };
 }
 
-async function realCase(bin, chain, server, cacheMode, search) {
+async function realCase(bin, chain, server, cacheMode, search, bundle) {
   const get = { chain: cacheMode, sessions: false };
   const globals = { URL: server.url, CHAIN: cacheMode, SESSIONS: false };
-  const ph = phaseFigures(await phasesOnInterpreter(bin, chain.root.certFile, globals));
+  const ph = phaseFigures(await phasesOnInterpreter(bin, chain.root.certFile, globals, bundle));
   const out = { phaseRun: ph };
   if (!search || !ph.atRest || ph.status !== 200) return out;
   const free = ph.layout.total - ph.atRest.requestStartsFrom;
   const hi = Math.min(search.hi || Infinity, free - 50);
   const lo = Math.min(search.lo, hi - search.step);
-  const need = await jsVarsNeededFor(bin, httpsGetApp(chain.root.certFile, server.url, get), {
+  const need = await jsVarsNeededFor(bin, { ...httpsGetApp(chain.root.certFile, server.url, get), bundle }, {
     lo, hi, step: search.step, bytesPerJsVar: ph.layout.bytesPerJsVar || 14, retryOn: /TRUNCATED|CLOSED|RESET/,
     onProbe: (x) => process.stderr.write(`    probe ${x.free} free -> ${x.ok ? "ok" : (x.error || "grew") + (x.after ? " after " + x.after : "")}\n`),
   });
@@ -146,7 +150,7 @@ async function realCase(bin, chain, server, cacheMode, search) {
   return out;
 }
 
-async function realRuns(bin, pick) {
+async function realRuns(bin, pick, bundle) {
   const pki = new Pki();
   const started = [];
   const res = {};
@@ -164,7 +168,7 @@ async function realRuns(bin, pick) {
           for (const k of pick.cache) {
             const name = `${c}.${v}.cache-${k}`, t0 = Date.now(), load = la();
             process.stderr.write(`bench memory: ${name}\n`);
-            res[name] = { ...(await realCase(bin, chain, server, CACHE[k], search)), loadavg: { start: load, end: la() }, seconds: Math.round((Date.now() - t0) / 1000) };
+            res[name] = { ...(await realCase(bin, chain, server, CACHE[k], search, bundle)), loadavg: { start: load, end: la() }, seconds: Math.round((Date.now() - t0) / 1000) };
           }
         } finally { server.stop(); }
       }
@@ -174,7 +178,7 @@ async function realRuns(bin, pick) {
 }
 
 /** The board mock: the phase script once (TLS 1.3, ECDSA chain, no cache): the script's shape. */
-async function mockRun() {
+async function mockRun(bundle) {
   const chain = new Pki().chain();
   const server = await sServer(chain, []);
   let b = null, timer = null;
@@ -182,7 +186,7 @@ async function mockRun() {
     const line = await new Promise((resolve, reject) => {
       timer = setTimeout(() => reject(new Error("bench memory mock: no RESULT in 120 s")), 120000);
       b = createBoard({ board: "linux", print: (s) => { if (s.startsWith("RESULT ")) resolve(JSON.parse(s.slice(7))); } });
-      b.loadLibrary(bundlePath("linux"));
+      b.loadLibrary(bundle || bundlePath("linux"));
       b.install("ca-root.pem", chain.root.pem);
       b.define("quit", () => {});
       b.run(phaseScript({ URL: server.url, CHAIN: "off", SESSIONS: false }), "bench-memory.js");
@@ -194,7 +198,9 @@ async function mockRun() {
 /** `build: false` uses dist/linux as it is when it exists (the smoke test). */
 export async function benchMemory({ real = false, build = true } = {}) {
   const t0 = Date.now();
-  if (build || !existsSync(bundlePath("linux"))) await buildBoard("linux", { quiet: true });
+  const bundle = process.env.BENCH_MEMORY_BUNDLE ? path.resolve(process.env.BENCH_MEMORY_BUNDLE) : null;
+  if (bundle && !existsSync(bundle)) throw new Error(`BENCH_MEMORY_BUNDLE=${bundle} does not exist`);
+  if (!bundle && (build || !existsSync(bundlePath("linux")))) await buildBoard("linux", { quiet: true });
   const pick = {
     chains: listEnv("BENCH_MEMORY_CHAINS", Object.keys(CHAINS)), versions: listEnv("BENCH_MEMORY_VERSIONS", Object.keys(VERSIONS)),
     cache: listEnv("BENCH_MEMORY_CACHE", Object.keys(CACHE)),
@@ -205,15 +211,15 @@ export async function benchMemory({ real = false, build = true } = {}) {
   const result = {
     bench: "memory",
     loadavg: { start: la() },
-    bundle: { file: "dist/linux/espruino-tls.js", code: "required from Storage (text stays in flash, as on a board)" },
+    bundle: { file: bundle || "dist/linux/espruino-tls.js", bytes: statSync(bundle || bundlePath("linux")).size, code: "required from Storage (text stays in flash, as on a board)" },
     get: `verified HTTPS GET of a ${BODY_BYTES}-byte file from openssl s_server -WWW on 127.0.0.1, keepAlive false, session false`,
     figures: "atRest: process.memory().usage after a collection; phases: live JsVars (after a collection) at each progress event over the usage at rest (lower bounds of the peak); need: least free JsVars the GET completes in (ballast + binary search, tools/lib/jsvars-need.mjs); inAll = usage at rest + need",
     targets: { atRest: `library <= ${TARGETS.atRest} (issue 17)`, inAll: `<= ${TARGETS.inAll} for rsa2048.tls13.cache-off on the ESP32 layout (issue 17)` },
     pick,
   };
   const bin = real ? espruinoBin() : null;
-  if (bin) result.interpreter = { bin, cases: await realRuns(bin, pick) };
-  else result.mock = await mockRun();
+  if (bin) result.interpreter = { bin, cases: await realRuns(bin, pick, bundle) };
+  else result.mock = await mockRun(bundle);
   result.loadavg.end = la();
   result.seconds = Math.round((Date.now() - t0) / 1000);
   return result;

@@ -84,10 +84,11 @@ export function runInterpreter(bin, dir, script, { timeoutMs = 600000, onOutput 
 }
 
 /** A fresh directory whose flash holds the bundles; returns its path. */
-export async function prepareFlash(bin, { testBundle = false, extra = [] } = {}) {
+export async function prepareFlash(bin, { testBundle = false, extra = [], bundle = null } = {}) {
   // The Linux flash (256 KB) holds one of the two bundles, not both: the test bundle is the
-  // product plus internals, installed alone as "espruino-tls-test".
-  const files = [testBundle ? ["espruino-tls-test", bundlePath("linux", true)] : ["espruino-tls", bundlePath("linux", false)], ...extra];
+  // product plus internals, installed alone as "espruino-tls-test". `bundle`: another product
+  // bundle file (a benchmark comparing two builds).
+  const files = [testBundle ? ["espruino-tls-test", bundlePath("linux", true)] : ["espruino-tls", bundle || bundlePath("linux", false)], ...extra];
   for (const [, f] of files) if (!existsSync(f) && f.startsWith(DIST)) await buildBoard("linux", { test: f.endsWith("-test.js"), quiet: true });
   const dir = mkdtempSync(path.join(tmpdir(), "espruino-"));
   writeFileSync(path.join(dir, "install.js"), installer(files));

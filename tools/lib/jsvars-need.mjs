@@ -73,9 +73,9 @@ export function httpsGetApp(caFile, url, { chain = "default", sessions = true } 
   };
 }
 
-/** One run with `free` JsVars left: {ok, ...}. app: { setup, warm, action, extra: [[name, file]], globals: {} } */
+/** One run with `free` JsVars left: {ok, ...}. app: { setup, warm, action, extra: [[name, file]], globals: {}, bundle } */
 async function tryWith(bin, app, free, bytesPerJsVar) {
-  const dir = await prepareFlash(bin, { extra: app.extra || [] });
+  const dir = await prepareFlash(bin, { extra: app.extra || [], bundle: app.bundle || null });
   try {
     const globals = Object.entries(app.globals || {}).map(([k, v]) => `var ${k} = ${JSON.stringify(v)};\n`).join("");
     const start = app.warm ? `${app.warm}\nwarm(start);` : "start();";
