@@ -169,6 +169,7 @@ async function realRuns(bin, pick, bundle) {
             const name = `${c}.${v}.cache-${k}`, t0 = Date.now(), load = la();
             process.stderr.write(`bench memory: ${name}\n`);
             res[name] = { ...(await realCase(bin, chain, server, CACHE[k], search, bundle)), loadavg: { start: load, end: la() }, seconds: Math.round((Date.now() - t0) / 1000) };
+            process.stderr.write(`  ${name}: ${JSON.stringify(res[name].phaseRun.atRest || res[name].phaseRun.error)} phases ${JSON.stringify(res[name].phaseRun.phases || null)}${res[name].need ? ` need ${res[name].need.need} in all ${res[name].need.inAll}` : ""}\n`);
           }
         } finally { server.stop(); }
       }
