@@ -208,8 +208,7 @@ export function parseSigAlg(a: Der): SigAlg {
     m.done();
     if (!p.opt(0xa2)) return r;
     const salt = p.enter().smallInt();
-    if (p.opt(0xa3)) badDer("PSS trailerField present");
-    p.done();
+    p.done(); // a trailerField ([3]) is trailing bytes here: only its default is allowed, and DER omits defaults
     if (h === H_NONE || h === H_SHA1 || mh !== h || salt !== (h === H_SHA256 ? 32 : h === H_SHA384 ? 48 : 64)) return r;
     r.kind = SIG_RSA_PSS;
     r.hash = h;

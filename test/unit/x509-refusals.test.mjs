@@ -238,6 +238,19 @@ test("certificate structure: unique identifiers in v1, extensions in v2, empty i
   refusedLeaf({ exts: [...leafExts(), ext("2.5.29.32", "explicit-false", seq(seq(oid("2.23.140.1.2.1"))))] }, "BAD_DER", /critical FALSE/);
 });
 
+test("a validity time whose tag is neither UTCTime nor GeneralizedTime is BAD_DER", () => {
+  const Y2050 = 2524608000; // written as GeneralizedTime "20500101000000Z"
+  const retag = (tbs) => {
+    const at = tbs.indexOf(Buffer.from([0x18, 0x0f, 0x32, 0x30, 0x35, 0x30]));
+    assert.ok(at > 0);
+    const out = Buffer.from(tbs);
+    out[at] = 0x0c; // UTF8String
+    return out;
+  };
+  validate([leafOf({ notAfter: Y2050 }), I], { anchors: [R] });
+  refusedLeaf({ notAfter: Y2050, mutateTbs: retag }, "BAD_DER", /bad time tag/);
+});
+
 test("empty subjects: never in a CA certificate, and only with a critical subjectAltName", () => {
   const empty = name([]);
   refusedLeaf({ subject: empty, exts: [bc(true), san([{ dns: HOST }], true), aki(I.ski)] }, "BAD_CERT", /CA certificate with an empty subject/, { allowCaLeaf: true });
