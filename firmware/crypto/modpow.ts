@@ -1,10 +1,11 @@
-// base^exp mod N for a secret exponent of any length (RSA CRT halves, Fermat inverses), on the
-// Montgomery products of bignum.ts, in slices: each step is at most one product (up to
-// 128 columns of it; a whole product for moduli up to 1408 bits), one long-division slice, or
-// a table load.
+// base^exp mod N for a secret exponent of any length (RSA CRT halves), on the Montgomery
+// products of bignum.ts, in slices: each step is up to 4 whole products for n <= 48 limbs (2
+// for n <= 72, else 1; a product is ~1.7 ms for n = 48 on the reference interpreter), up to
+// 128 columns of one product for n > 128, one long-division slice, or a table load.
 //
 // Left-to-right sliding windows of WINDOW bits (decoded as they are reached) over a table of the
-// odd powers base^1..base^31 (16 entries of n limbs): for a 1024-bit exponent ~1024 squarings and ~170 multiplications.
+// odd powers base^1..base^31 (16 copies of the 2n-limb X buffer): for a 1024-bit exponent ~1024
+// squarings and ~170 multiplications.
 // The sequence of squarings and multiplications follows the exponent's bits, and the table is
 // indexed by them: like the rest of this interpreter's arithmetic it is not constant-time. RSA
 // signing blinds the base (rsa-sign.ts), so these timings do not depend on the message.
@@ -63,6 +64,7 @@ export class ModPowJob implements Job<Int32Array> {
   per: number;
   div: LongDiv | null;
   R2: Int32Array | null;
+  /** The odd powers base^1, base^3, ... as copies of X, and base^2 as a copy of Y. */
   T: Int32Array[];
   b2: Int32Array | null;
   out: Int32Array | null;
@@ -87,22 +89,25 @@ export class ModPowJob implements Job<Int32Array> {
     this.b2 = null;
     this.out = null;
   }
-  /** Loads the product's operands (at its first chunk). False for ops without a product. */
+  /**
+   * Loads the product's operands (at its first chunk). False for ops without a product. The
+   * table holds whole copies of X after each product (the odd power in the even slots; the odd
+   * slots' old reduction factors are harmless, see bignum.ts) and b2 a whole copy of Y, so a
+   * multiplication loads its operand with one native copy instead of a loop.
+   */
   load(op: number): boolean {
     const C = this.C;
-    if (op >= START && op < TOMONT) {
-      const t = this.T[op - START];
-      loadX(C, t);
-      loadY(C, t);
+    if (op >= MUL && op < START) C.X.set(this.T[op - MUL]); // x is in Y already
+    else if (op >= START && op < TOMONT) {
+      C.X.set(this.T[op - START]);
+      loadY(C, readX(C));
       return false;
-    }
-    if (op >= MUL && op < START) loadY(C, this.T[op - MUL]);
-    else if (op === TOMONT) {
+    } else if (op === TOMONT) {
       loadX(C, this.base);
       loadY(C, this.R2 as Int32Array);
     } else if (op > TAB && op < LEAVE) {
-      loadX(C, this.T[op - TAB - 1]);
-      loadY(C, this.b2 as Int32Array);
+      C.X.set(this.T[op - TAB - 1]);
+      C.Y.set(this.b2 as Int32Array);
     } else if (op === LEAVE) {
       const one = new Int32Array(C.n);
       one[0] = 1;
@@ -151,8 +156,8 @@ export class ModPowJob implements Job<Int32Array> {
   /** After the product of `op`: keep what the op makes; true when that was the last. */
   keep(op: number): boolean {
     const C = this.C;
-    if (op === TOMONT || (op > TAB && op < LEAVE)) this.T.push(readX(C));
-    else if (op === B2) this.b2 = readX(C);
+    if (op === TOMONT || (op > TAB && op < LEAVE)) this.T.push(new Int32Array(C.X));
+    else if (op === B2) this.b2 = new Int32Array(C.Y);
     else if (op === R2SQR && this.pc === 3) this.R2 = readX(C);
     else if (op === LEAVE) {
       this.out = modN(C, readX(C));
