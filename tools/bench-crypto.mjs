@@ -242,11 +242,12 @@ function peerOps(P, IN) {
   return D;
 }
 function benchAll(D, o) {
-  var slow = { runs: o.slowRuns, minMs: 0, maxRuns: o.slowRuns, mock: o.mock };
-  var fast = { runs: o.fastRuns, minMs: o.fastMinMs, maxRuns: 5000, mock: o.mock };
+  var slow = { runs: o.slowRuns, minMs: 0, maxRuns: o.slowRuns, mock: o.mock, only: o.only };
+  var fast = { runs: o.fastRuns, minMs: o.fastMinMs, maxRuns: 5000, mock: o.mock, only: o.only };
   var out = { loopUs: loopUs() }, k, d;
   for (k in D) {
     d = D[k];
+    if (o.only && o.only.indexOf(k) < 0) continue;
     out[k] = d.job ? benchJob(d.job, d.check, slow) : benchSync(d.sync, d.fast ? fast : slow);
   }
   out.loopUsEnd = loopUs();
@@ -285,6 +286,12 @@ const RUNS = {
   storage: { slowRuns: 1, fastRuns: 1, fastMinMs: 0 },
   mock: { slowRuns: 1, fastRuns: 2, fastMinMs: 0 },
 };
+// BENCH_CRYPTO_OPS=name,name,...: only these operations (targets of the others are left out);
+// BENCH_CRYPTO_WHERE=ram (or storage): one placement only; BENCH_CRYPTO_MOCK=0: no mock run.
+// For focused runs on a loaded machine.
+const ONLY = process.env.BENCH_CRYPTO_OPS ? process.env.BENCH_CRYPTO_OPS.split(",") : null;
+const WHERE = process.env.BENCH_CRYPTO_WHERE ? process.env.BENCH_CRYPTO_WHERE.split(",") : ["ram", "storage"];
+for (const r of Object.values(RUNS)) if (ONLY) r.only = ONLY;
 
 const r3 = (x) => (typeof x === "number" ? +x.toFixed(x >= 100 ? 1 : 3) : x);
 function tidy(obj) {
@@ -443,11 +450,13 @@ const timeOf = (r) => Math.min(r.cpuMs, r.wallMs);
 function judge(ours, peers, cg) {
   const t = [], has = (op) => !!(cg && cg.ops && cg.ops[op]), est = (op) => (has(op) ? cg.ops[op].idleMsEstimate : undefined);
   const ms = (name, op, limit) => {
+    if (!ours[op]) return;
     const v = timeOf(ours[op]), e = est(op);
     t.push({ target: name, value: r3(v), limit, unit: "ms", met: v <= limit, cpuMs: ours[op].cpuMs, wallMs: ours[op].wallMs,
       ...(e !== undefined ? { idleMsEstimate: e, metAtIdleEstimate: e <= limit } : {}) });
   };
   const ratio = (name, op, peer) => {
+    if (!ours[op] || !peers[peer]) return;
     const v = timeOf(ours[op]) / timeOf(peers[peer]);
     t.push({ target: name, value: r3(v), limit: 0.3, unit: "ratio", met: v <= 0.3, oursMs: r3(timeOf(ours[op])), tweetnaclMs: r3(timeOf(peers[peer])),
       ...(has(op) && has(peer) ? { instructionRatio: r3(cg.ops[op].Ir / cg.ops[peer].Ir) } : {}) });
@@ -458,7 +467,7 @@ function judge(ours, peers, cg) {
   ms("RSA-2048 PSS verification <= 300 ms", "rsa2048PssVerify", 300);
   ms("ECDSA P-256 verification <= 1.5 s", "ecdsaP256Verify", 1500);
   ms("RSA-2048 signing (CRT) <= 2.5 s", "rsa2048Pkcs1Sign", 2500);
-  {
+  if (ours.ecdsaP256Sign && ours.ecdsaP256Verify) {
     const v = timeOf(ours.ecdsaP256Sign) / timeOf(ours.ecdsaP256Verify);
     t.push({ target: "ECDSA P-256 signing <= 0.5x a P-256 verification", value: r3(v), limit: 0.5, unit: "ratio", met: v <= 0.5, signMs: r3(timeOf(ours.ecdsaP256Sign)), verifyMs: r3(timeOf(ours.ecdsaP256Verify)) });
   }
@@ -468,6 +477,7 @@ function judge(ours, peers, cg) {
   // steps). A synchronous operation is one slice: its time as above.
   let worst = null, worstStep = null, worstIdle = null;
   for (const op of OPS) {
+    if (!ours[op]) continue;
     const job = ours[op].steps > 1, v = job ? ours[op].longestSliceMs : timeOf(ours[op]);
     if (!worst || v > worst.v) worst = { op, v };
     if (job && (!worstStep || ours[op].longestStepMs > worstStep.v)) worstStep = { op, v: ours[op].longestStepMs };
@@ -529,7 +539,8 @@ export async function benchCrypto({ real = false } = {}) {
       "They do not pass our gate; every finding is listed above. tweetnacl: `self` is probed with typeof only. @noble: the missing statics are polyfilled (tools/peers/polyfills.js); \"used before its declaration\" findings are `var` names declared twice in one function (TypeScript's lowering of `let` in sibling loops), which the interpreter runs; Math.pow(2,32)-1 is a counter-overflow bound, inexact on the board but never reached.",
       "Peers run in their own interpreter process (their polyfills patch built-ins); on the mock they are evaluated without the gate.",
     ],
-    mock: { note: "board mock in Node: times are Node's, not the board's; jsVars are E.getSizeOf estimates", ours: tidy(mockOurs(IN)), peers: tidy(mockPeers(IN, peers)) },
+    mock: process.env.BENCH_CRYPTO_MOCK === "0" ? { skipped: "BENCH_CRYPTO_MOCK=0" }
+      : { note: "board mock in Node: times are Node's, not the board's; jsVars are E.getSizeOf estimates", ours: tidy(mockOurs(IN)), peers: tidy(mockPeers(IN, peers)) },
     real: null,
   };
   const bin = real ? espruinoBin() : null;
@@ -537,16 +548,18 @@ export async function benchCrypto({ real = false } = {}) {
   else if (!bin) result.real = { skipped: "ESPRUINO_BIN is not set" };
   else {
     result.real = { interpreter: bin };
-    for (const where of ["ram", "storage"]) {
+    for (const where of WHERE) {
       result.real[where] = {};
       for (const side of ["ours", "peers"]) result.real[where][side] = tidy(await onInterpreter(bin, IN, peers, where, side));
     }
-    const o = result.real.ram.ours, p = result.real.ram.peers;
-    result.real.ram.ratios = {
-      x25519SharedSecretVsTweetnacl: r3(timeOf(o.x25519SharedSecret) / timeOf(p.tweetnaclX25519SharedSecret)),
-      x25519PublicKeyVsTweetnacl: r3(timeOf(o.x25519PublicKey) / timeOf(p.tweetnaclX25519PublicKey)),
-      chacha20Poly1305VsNoble: r3(timeOf(o.chacha20Poly1305SealOpen1k) / timeOf(p.nobleChacha20Poly1305SealOpen1k)),
-    };
+    const o = result.real[WHERE[0]].ours, p = result.real[WHERE[0]].peers;
+    if (!ONLY) {
+      result.real.ram.ratios = {
+        x25519SharedSecretVsTweetnacl: r3(timeOf(o.x25519SharedSecret) / timeOf(p.tweetnaclX25519SharedSecret)),
+        x25519PublicKeyVsTweetnacl: r3(timeOf(o.x25519PublicKey) / timeOf(p.tweetnaclX25519PublicKey)),
+        chacha20Poly1305VsNoble: r3(timeOf(o.chacha20Poly1305SealOpen1k) / timeOf(p.nobleChacha20Poly1305SealOpen1k)),
+      };
+    }
     const cg = callgrindSelection();
     result.real.callgrind = cg ? await callgrindRun(bin, IN, peers, cg) : { skipped: "set BENCH_CALLGRIND=1 (or all, or a list of operations) for instruction counts" };
     result.targetsNote = "Judged on the interpreter with code in RAM. value: the lower of cpuMs (batch mean) and wallMs (fastest run); both only grow with load. idleMsEstimate (BENCH_CALLGRIND): instructions converted at the same process's empty-loop rate, taken as 0.6 µs per iteration (FACTS §7), i.e. what an idle machine would take; an estimate, since crypto code and an empty loop differ in instructions per cycle.";
