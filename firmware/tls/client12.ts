@@ -22,8 +22,7 @@ import {
 } from "./alerts";
 import { handshakeMessage } from "./messages";
 import type { HandshakeMessage, HelloParams, ServerHello } from "./messages";
-import { Engine } from "./engine";
-import type { State } from "./engine";
+import { Engine, notify, progress, sendAlert, sendRecords } from "./engine";
 import type { Suite12 } from "./suites12";
 import { findSuite12, KX_ECDHE_ECDSA, KX_RSA } from "./suites12";
 import type { Ephemeral } from "./kex";
@@ -134,7 +133,7 @@ export class Client12 extends Engine {
       this.fail(e);
       return;
     }
-    this.pump();
+    Engine.pump(this);
   }
 
   protected dispatch(m: HandshakeMessage): Job<any> | null {
@@ -143,12 +142,12 @@ export class Client12 extends Engine {
       // after it: answered with a no_renegotiation warning). Not part of the transcript.
       if (m.body.length) tlsFail(A_DECODE_ERROR, "TLS_DECODE", "HelloRequest with a body");
       if (this.state === this.connected) {
-        this.progress("renegotiation_refused");
-        this.sendAlert(1, A_NO_RENEGOTIATION);
+        progress(this, "renegotiation_refused");
+        sendAlert(this, 1, A_NO_RENEGOTIATION);
       }
       return null;
     }
-    return (this.state as State).call(this, m);
+    return this.state!(m);
   }
 
   protected onRecord(type: number, data: Uint8Array): void {
@@ -169,20 +168,22 @@ export class Client12 extends Engine {
     } else this.onOtherRecord(type, data);
   }
 
-  private sendHandshake(msg: Uint8Array): void {
-    this.transcript(msg);
-    this.sendRecords(C.CT_HANDSHAKE, msg);
+  /** Sends a handshake message and adds it to the transcript. Static, like transcript(): they
+   *  are the leaves of the deepest call chains (engine.ts, call depth). */
+  private static sendHandshake(c: Client12, msg: Uint8Array): void {
+    Client12.transcript(c, msg);
+    sendRecords(c, C.CT_HANDSHAKE, msg);
   }
 
   /** Adds a handshake message to the transcript (and to the kept messages while they matter). */
-  private transcript(raw: Uint8Array): void {
-    (this.th as Hash).update(raw);
+  private static transcript(c: Client12, raw: Uint8Array): void {
+    (c.th as Hash).update(raw);
     // A copy: received messages are views into buffers the record layer may reuse.
-    if (this.msgs) this.msgs.push(concat([raw]));
+    if (c.msgs) c.msgs.push(concat([raw]));
   }
 
-  private prf(secret: Uint8Array, label: string, seed: Uint8Array, n: number): Uint8Array {
-    return prf12((this.suite as Suite12).hash, secret, label, seed, n);
+  private static prf(c: Client12, secret: Uint8Array, label: string, seed: Uint8Array, n: number): Uint8Array {
+    return prf12((c.suite as Suite12).hash, secret, label, seed, n);
   }
 
   // ---- ServerHello -------------------------------------------------------------------------
@@ -250,7 +251,7 @@ export class Client12 extends Engine {
     this.th = th;
     this.ch = null;
     this.rec.version = C.TLS12;
-    this.progress("server_hello");
+    progress(this, "server_hello");
     // Resumption: the server echoes the session id of the session (or ticket) we offered.
     const s = this.o12.session;
     const echoed = sh.sessionId.length > 0 && ctEqual(sh.sessionId, hello.sessionId);
@@ -261,10 +262,10 @@ export class Client12 extends Engine {
       this.msgs = null;
       this.master = s.master;
       this.peer = s.peer;
-      this.keys();
+      Client12.keys(this);
       this.state = this.ticketPromised ? this.expectNewSessionTicket : this.expectCcs;
       this.ccsNext = !this.ticketPromised;
-      this.progress("resumed");
+      progress(this, "resumed");
       return;
     }
     this.state = this.expectCertificate;
@@ -280,8 +281,8 @@ export class Client12 extends Engine {
     const chain: Uint8Array[] = [];
     while (list.left() > 0) chain.push(list.vecBytes(3));
     if (!chain.length) tlsFail(A_DECODE_ERROR, "TLS_NO_CERTIFICATE", "the server sent no certificate");
-    this.transcript(m.raw);
-    this.progress("certificate");
+    Client12.transcript(this, m.raw);
+    progress(this, "certificate");
     const self = this;
     const suite = this.suite as Suite12;
     return andThen(this.o.verifyChain(chain, this.o.host), function (peer: PeerIdentity) {
@@ -293,7 +294,7 @@ export class Client12 extends Engine {
       if (peer.ku >= 0 && (peer.ku & use) === 0) tlsFail(A_BAD_CERTIFICATE, "TLS_BAD_KEY_USAGE", "the certificate's keyUsage does not allow " + (use === KU_KEY_ENCIPHERMENT ? "keyEncipherment" : "digitalSignature") + ", which " + suite.name + " needs");
       self.peer = peer;
       self.state = suite.kx === KX_RSA ? self.expectServerHelloDone : self.expectServerKeyExchange;
-      self.progress("chain_verified");
+      progress(self, "chain_verified");
       return null;
     });
   }
@@ -313,16 +314,16 @@ export class Client12 extends Engine {
     const peer = this.peer as PeerIdentity;
     const alg = schemeAlg12(scheme, (this.suite as Suite12).kx, peer.spki.kind);
     if (!alg) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_SIGNATURE_SCHEME", "signature scheme 0x" + scheme.toString(16) + " does not fit the server's key and cipher suite");
-    this.transcript(m.raw);
+    Client12.transcript(this, m.raw);
     // Signed: client_random + server_random + ServerECDHParams (§7.4.3, RFC 8422 §5.4).
     const signed = concat([this.hello.random, this.sh.random, m.body.subarray(0, paramsEnd)]);
     this.group = group;
-    this.progress("server_key_exchange");
+    progress(this, "server_key_exchange");
     const self = this;
     const pointCopy = concat([point]);
     return andThen(verifySignatureJob(alg as SigAlg, peer.spki, signed, sig), function (ok: boolean) {
       if (!ok) tlsFail(A_DECRYPT_ERROR, "TLS_BAD_SERVER_KEY_EXCHANGE", "the ServerKeyExchange signature does not verify with the certificate's key");
-      self.progress("server_key_verified");
+      progress(self, "server_key_verified");
       // Our key pair: the TLS 1.3 key share when the group is the same (used for nothing else).
       const mine = self.share && self.share.group === group ? self.share : null;
       self.share = null;
@@ -331,7 +332,7 @@ export class Client12 extends Engine {
           self.premaster = z;
           self.cke = new Writer(70).vecBytes(1, e.pub).result();
           self.state = self.expectServerHelloDone;
-          self.progress("key_exchange");
+          progress(self, "key_exchange");
           return null;
         });
       };
@@ -347,14 +348,14 @@ export class Client12 extends Engine {
       this.certReq = parseCertRequest12(m.body);
       if (this.o.identity) this.certScheme = chooseScheme(this.o.identity, this.certReq);
       else this.msgs = null;
-      this.transcript(m.raw);
-      this.progress("certificate_request");
+      Client12.transcript(this, m.raw);
+      progress(this, "certificate_request");
       return null;
     }
     if (!this.certReq) this.msgs = null;
     this.expect(m, C.HT_SERVER_HELLO_DONE, "ServerHelloDone");
     if (m.body.length) tlsFail(A_DECODE_ERROR, "TLS_DECODE", "ServerHelloDone with a body");
-    this.transcript(m.raw);
+    Client12.transcript(this, m.raw);
     if ((this.suite as Suite12).kx !== KX_RSA) return this.clientFlight();
     // RSA key transport: premaster = client_version(0x0303) || 46 random bytes, encrypted.
     const pm = new Uint8Array(48);
@@ -365,7 +366,7 @@ export class Client12 extends Engine {
     return andThen(rsaEncryptPkcs1Job(spki.n as Uint8Array, spki.e as Uint8Array, pm, this.o.random), function (ct: Uint8Array) {
       self.premaster = pm;
       self.cke = new Writer(ct.length + 2).vecBytes(2, ct).result();
-      self.progress("key_exchange");
+      progress(self, "key_exchange");
       return self.clientFlight();
     });
   }
@@ -375,55 +376,56 @@ export class Client12 extends Engine {
   private clientFlight(): Job<any> | null {
     const id = this.o.identity;
     if (this.certReq) {
-      this.sendHandshake(certificateMessage(id ? id.chain : [], null));
+      Client12.sendHandshake(this, certificateMessage(id ? id.chain : [], null));
       this.certAnswer = id ? 2 : 1;
     }
-    this.sendHandshake(handshakeMessage(C.HT_CLIENT_KEY_EXCHANGE, this.cke as Uint8Array));
+    Client12.sendHandshake(this, handshakeMessage(C.HT_CLIENT_KEY_EXCHANGE, this.cke as Uint8Array));
     // Extended master secret (RFC 7627 §4): the session hash covers ClientHello..ClientKeyExchange.
-    this.master = this.prf(this.premaster as Uint8Array, "extended master secret", (this.th as Hash).digest(), 48);
+    this.master = Client12.prf(this, this.premaster as Uint8Array, "extended master secret", (this.th as Hash).digest(), 48);
     (this.premaster as Uint8Array).fill(0);
     this.premaster = null;
     this.cke = null;
-    if (!this.certReq || !id) return this.finishFlight();
+    if (!this.certReq || !id) return Client12.finishFlight(this);
     const content = concat(this.msgs as Uint8Array[]);
     this.msgs = null;
-    this.progress("client_certificate");
+    progress(this, "client_certificate");
     const self = this;
     return andThen(signCertificateVerifyJob(id, this.certScheme, content, this.o.random), function (cv: Uint8Array) {
-      self.sendHandshake(cv);
-      self.progress("client_certificate_verify");
-      return self.finishFlight();
+      Client12.sendHandshake(self, cv);
+      progress(self, "client_certificate_verify");
+      return Client12.finishFlight(self);
     });
   }
 
-  private finishFlight(): null {
-    this.keys();
-    this.sendFinished();
-    this.state = this.ticketPromised ? this.expectNewSessionTicket : this.expectCcs;
-    this.ccsNext = !this.ticketPromised;
+  /** Static: it runs at the bottom of the client flight's call chain (engine.ts, call depth). */
+  private static finishFlight(c: Client12): null {
+    Client12.keys(c);
+    c.sendFinished();
+    c.state = c.ticketPromised ? c.expectNewSessionTicket : c.expectCcs;
+    c.ccsNext = !c.ticketPromised;
     return null;
   }
 
   /** key_block (§6.3): client key, server key, client IV, server IV. Sets our write keys aside. */
-  private keys(): void {
-    const s = this.suite as Suite12;
-    const kb = this.prf(this.master as Uint8Array, "key expansion", concat([this.sh.random, this.hello.random]), 2 * s.keyLen + 2 * s.ivLen);
+  private static keys(c: Client12): void {
+    const s = c.suite as Suite12;
+    const kb = Client12.prf(c, c.master as Uint8Array, "key expansion", concat([c.sh.random, c.hello.random]), 2 * s.keyLen + 2 * s.ivLen);
     const ck = kb.subarray(0, s.keyLen), sk = kb.subarray(s.keyLen, 2 * s.keyLen);
     const civ = kb.subarray(2 * s.keyLen, 2 * s.keyLen + s.ivLen), siv = kb.subarray(2 * s.keyLen + s.ivLen);
-    this.serverKeys = [sk, siv];
-    this.clientKeys = [ck, civ];
+    c.serverKeys = [sk, siv];
+    c.clientKeys = [ck, civ];
   }
 
   private sendFinished(): void {
     const ccs = new Uint8Array(1);
     ccs[0] = 1;
-    this.sendRecords(C.CT_CHANGE_CIPHER_SPEC, ccs);
+    sendRecords(this, C.CT_CHANGE_CIPHER_SPEC, ccs);
     const s = this.suite as Suite12;
     const k = this.clientKeys as Uint8Array[];
     this.rec.write = { aead: s.aead(k[0], true), iv: k[1], seq: 0, v12: s.v12 };
     this.clientKeys = null;
-    const vd = this.prf(this.master as Uint8Array, "client finished", (this.th as Hash).digest(), 12);
-    this.sendHandshake(handshakeMessage(C.HT_FINISHED, vd));
+    const vd = Client12.prf(this, this.master as Uint8Array, "client finished", (this.th as Hash).digest(), 12);
+    Client12.sendHandshake(this, handshakeMessage(C.HT_FINISHED, vd));
   }
 
   private expectNewSessionTicket(m: HandshakeMessage): Job<any> | null {
@@ -432,7 +434,7 @@ export class Client12 extends Engine {
     const hint = r.u32();
     const ticket = r.vecBytes(2);
     r.done();
-    this.transcript(m.raw);
+    Client12.transcript(this, m.raw);
     // An empty ticket means the server will not issue one after all (RFC 5077 §3.3).
     if (ticket.length) { this.newTicket = concat([ticket]); this.ticketLifetime = hint; }
     this.state = this.expectCcs;
@@ -447,15 +449,15 @@ export class Client12 extends Engine {
   private expectFinished(m: HandshakeMessage): Job<any> | null {
     this.expect(m, C.HT_FINISHED, "Finished");
     const th = this.th as Hash;
-    const want = this.prf(this.master as Uint8Array, "server finished", th.digest(), 12);
+    const want = Client12.prf(this, this.master as Uint8Array, "server finished", th.digest(), 12);
     if (!ctEqual(m.body, want)) tlsFail(A_DECRYPT_ERROR, "TLS_BAD_FINISHED", "the server's Finished does not verify");
     th.update(m.raw);
     if (this.resumed) this.sendFinished();
     this.th = null;
     this.state = this.connected;
-    this.progress("connected");
+    progress(this, "connected");
     this.keep();
-    this.onConnected({ version: C.TLS12, suite: (this.suite as Suite12).name, group: this.group, alpn: this.alpn, peer: this.peer as PeerIdentity, resumed: this.resumed });
+    notify(this.onConnected, { version: C.TLS12, suite: (this.suite as Suite12).name, group: this.group, alpn: this.alpn, peer: this.peer as PeerIdentity, resumed: this.resumed });
     return null;
   }
 
@@ -468,7 +470,7 @@ export class Client12 extends Engine {
     const max = this.o12.sessionLifetime;
     const life = ticket && this.newTicket && this.ticketLifetime ? Math.min(this.ticketLifetime, max) : this.resumed && old ? old.lifetime : max;
     const received = this.resumed && old && !this.newTicket ? old.received : getTime();
-    this.onSession({
+    notify(this.onSession, {
       id: concat([id]), ticket: ticket, master: this.master as Uint8Array, suite: (this.suite as Suite12).id, received: received,
       lifetime: life, peer: this.peer as PeerIdentity, alpn: this.alpn, host: this.o.host,
     });

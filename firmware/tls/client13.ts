@@ -13,7 +13,7 @@ import {
   A_MISSING_EXTENSION, A_PROTOCOL_VERSION, A_UNEXPECTED_MESSAGE, A_UNSUPPORTED_EXTENSION,
 } from "./alerts";
 import { RecordLayer } from "./record";
-import { Engine } from "./engine";
+import { Engine, notify, progress, sendRecords } from "./engine";
 import { HandshakeReader, clientHello, handshakeMessage, parseServerHello, readExtensions } from "./messages";
 import type { HandshakeMessage, HelloParams, PskOffer, ServerHello } from "./messages";
 import type { Suite } from "./suites";
@@ -102,7 +102,6 @@ function isIpLiteral(h: string): boolean {
   return h.indexOf(":") >= 0 || /^[0-9.]+$/.test(h);
 }
 
-import type { State } from "./engine";
 
 export class Client13 extends Engine {
   onTicket: (t: SessionTicket) => void;
@@ -151,18 +150,18 @@ export class Client13 extends Engine {
     const pre = this.o.deferShare ? null : this.o.takeShare ? this.o.takeShare(groups[0]) : null;
     if (pre || this.o.deferShare) {
       this.share = pre;
-      this.progress(pre ? "key_share_ready" : "key_share_deferred");
+      progress(this, pre ? "key_share_ready" : "key_share_deferred");
       try { this.sendClientHello(groups, null); } catch (e) { this.fail(e); }
       return;
     }
-    this.progress("key_share");
+    progress(this, "key_share");
     let job: Job<Ephemeral>;
     try {
       job = keyShareJob(groups[0], this.o.random);
     } catch (e) {
       // No random numbers (ENTROPY_FAILED) or no key: nothing was sent, so no alert either.
       this.closed = true;
-      this.onError(e instanceof EtError ? e : new EtError("TLS_INTERNAL", String(e)));
+      notify(this.onError, e instanceof EtError ? e : new EtError("TLS_INTERNAL", String(e)));
       return;
     }
     this.run(andThen(job, function (e: Ephemeral) {
@@ -180,7 +179,7 @@ export class Client13 extends Engine {
       this.helloRequest = true;
       return null;
     }
-    return (this.state as State).call(this, m);
+    return this.state!(m);
   }
 
   protected onRecord(type: number, data: Uint8Array): void {
@@ -200,7 +199,7 @@ export class Client13 extends Engine {
 
   private sendHandshake(msg: Uint8Array): void {
     if (this.th) this.th.update(msg);
-    this.sendRecords(C.CT_HANDSHAKE, msg);
+    sendRecords(this, C.CT_HANDSHAKE, msg);
   }
 
   /** Keys change only on a message boundary (§5.1). */
@@ -237,11 +236,11 @@ export class Client13 extends Engine {
     if (this.th) this.th.update(msg); else this.ch1 = msg;
     // A second ClientHello is our second flight: the compatibility CCS goes before it (§D.4).
     if (this.th) this.sendCompatCcs();
-    this.sendRecords(C.CT_HANDSHAKE, msg);
+    sendRecords(this, C.CT_HANDSHAKE, msg);
     this.rec.version = 0x0303;
     this.ccsAllowed = true;
     this.state = this.expectServerHello;
-    this.progress("client_hello");
+    progress(this, "client_hello");
   }
 
   /** The middlebox-compatibility change_cipher_spec (§D.4): once, before our second flight. */
@@ -250,7 +249,7 @@ export class Client13 extends Engine {
     this.ccsSent = true;
     const ccs = new Uint8Array(1);
     ccs[0] = 1;
-    this.sendRecords(C.CT_CHANGE_CIPHER_SPEC, ccs);
+    sendRecords(this, C.CT_CHANGE_CIPHER_SPEC, ccs);
   }
 
   /** The pre_shared_key identity for the ticket in hand (§4.2.11), or null when it is unusable. */
@@ -274,7 +273,7 @@ export class Client13 extends Engine {
     h.update(msg.subarray(0, msg.length - n - 3));
     const ks = new KeySchedule(suite, t.psk);
     msg.set(ks.finished(ks.binderKey(), h.digest()), msg.length - n);
-    this.progress("resume_offered");
+    progress(this, "resume_offered");
   }
 
   private expectServerHello(m: HandshakeMessage): Job<any> | null {
@@ -317,7 +316,7 @@ export class Client13 extends Engine {
   private onRetry(sh: ServerHello, m: HandshakeMessage): Job<any> | null {
     if (this.retried) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "a second HelloRetryRequest");
     this.retried = true;
-    this.progress("hello_retry");
+    progress(this, "hello_retry");
     const ks = sh.ext[C.EXT_KEY_SHARE];
     const hello = this.hello as HelloParams;
     const share = this.share; // null when none was sent (deferShare)
@@ -373,7 +372,7 @@ export class Client13 extends Engine {
       if (!share || group !== share.group) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_GROUP", "server key share for group " + group + ", not the one offered");
     }
     (this.th as Hash).update(m.raw);
-    this.progress(this.resumed ? "resumed" : "server_hello");
+    progress(this, this.resumed ? "resumed" : "server_hello");
     const self = this;
     if (!peer) (this.hello as HelloParams).keyShares = [{ group: 0, pub: new Uint8Array(0) }]; // psk_ke: ConnectionInfo.group 0
     const derive = function (shared: Uint8Array): Job<any> | null {
@@ -393,7 +392,7 @@ export class Client13 extends Engine {
       self.rec.write = ks2.cipher(self.cHs, true);
       self.share = null;
       self.state = self.expectEncryptedExtensions;
-      self.progress("handshake_keys");
+      progress(self, "handshake_keys");
       return null;
     };
     // psk_ke: no (EC)DHE, the handshake secret takes a zero input (§7.1).
@@ -446,7 +445,7 @@ export class Client13 extends Engine {
       this.certReq = parseCertRequest13(m.body);
       if (this.o.identity) this.certScheme = chooseScheme(this.o.identity, this.certReq);
       (this.th as Hash).update(m.raw);
-      this.progress("certificate_request");
+      progress(this, "certificate_request");
       return null;
     }
     this.expect(m, C.HT_CERTIFICATE, "Certificate");
@@ -463,12 +462,12 @@ export class Client13 extends Engine {
     }
     if (!chain.length) tlsFail(A_DECODE_ERROR, "TLS_NO_CERTIFICATE", "the server sent no certificate");
     (this.th as Hash).update(m.raw);
-    this.progress("certificate");
+    progress(this, "certificate");
     const self = this;
     return andThen(this.o.verifyChain(chain, this.o.host), function (peer: PeerIdentity) {
       self.peer = peer;
       self.state = self.expectCertificateVerify;
-      self.progress("chain_verified");
+      progress(self, "chain_verified");
       return null;
     });
   }
@@ -487,7 +486,7 @@ export class Client13 extends Engine {
     return andThen(certificateVerifyJob(scheme, (this.peer as PeerIdentity).spki, content, sig), function (ok: boolean) {
       if (!ok) tlsFail(A_DECRYPT_ERROR, "TLS_BAD_CERTIFICATE_VERIFY", "the server's CertificateVerify signature does not verify");
       self.state = self.expectFinished;
-      self.progress("certificate_verify");
+      progress(self, "certificate_verify");
       return null;
     });
   }
@@ -512,12 +511,12 @@ export class Client13 extends Engine {
     this.sendHandshake(certificateMessage(id ? id.chain : [], req.context));
     this.certAnswer = id ? 2 : 1;
     if (!id) return this.finishFlight();
-    this.progress("client_certificate");
+    progress(this, "client_certificate");
     const self = this;
     const content = certificateVerifyContent(false, th.digest());
     return andThen(signCertificateVerifyJob(id, this.certScheme, content, this.o.random), function (cv: Uint8Array) {
       self.sendHandshake(cv);
-      self.progress("client_certificate_verify");
+      progress(self, "client_certificate_verify");
       return self.finishFlight();
     });
   }
@@ -534,8 +533,8 @@ export class Client13 extends Engine {
     this.cHs = this.sHs = null;
     this.th = null; this.hello = null; this.share = null; this.ch1 = null;
     this.state = this.connected;
-    this.progress("connected");
-    this.onConnected({ version: C.TLS13, suite: (this.suite as Suite).name, group: group, alpn: this.alpn, peer: this.peer as PeerIdentity, resumed: this.resumed });
+    progress(this, "connected");
+    notify(this.onConnected, { version: C.TLS13, suite: (this.suite as Suite).name, group: group, alpn: this.alpn, peer: this.peer as PeerIdentity, resumed: this.resumed });
     return null;
   }
 
@@ -558,7 +557,7 @@ export class Client13 extends Engine {
     if (!ticket.length) tlsFail(A_DECODE_ERROR, "TLS_BAD_TICKET", "empty ticket");
     if (lifetime === 0) return;
     const ks = this.ks as KeySchedule;
-    this.onTicket({
+    notify(this.onTicket, {
       ticket: concat([ticket]), psk: ks.ticketPsk(this.resMaster as Uint8Array, nonce), suite: (this.suite as Suite).id,
       lifetime: lifetime, ageAdd: ageAdd, received: getTime(), host: this.o.host, peer: this.peer, alpn: this.alpn,
     });
@@ -572,7 +571,7 @@ export class Client13 extends Engine {
     this.rec.read = ks.cipher(this.sAp);
     if (body[0] === 1) {
       const ku = new Uint8Array(1);
-      this.sendRecords(C.CT_HANDSHAKE, handshakeMessage(C.HT_KEY_UPDATE, ku));
+      sendRecords(this, C.CT_HANDSHAKE, handshakeMessage(C.HT_KEY_UPDATE, ku));
       this.cAp = ks.nextTraffic(this.cAp as Uint8Array);
       this.rec.write = ks.cipher(this.cAp, true);
     }

@@ -1,6 +1,14 @@
 // The bytes-in/bytes-out engine shared by the TLS 1.3 and TLS 1.2 clients: records in,
 // handshake messages to the current state, Jobs run in slices between messages, alerts out.
 // A subclass supplies the states (one per expected message), dispatch and record handling.
+//
+// Call depth: on the interpreter a running method call `obj.m()` holds two locks on `obj` until it
+// returns, and an object whose lock count reaches 15 stays locked for good (it and everything it
+// references leak: ~1,100 JsVars per TLS 1.2 connection did, FACTS). So the engine's methods must
+// not nest deeply on one engine: the pump loop is a static function, sending, progress and the
+// listeners are called through functions that take the engine as an argument (arguments hold no
+// lock while the callee runs), and listeners are called without the engine as `this`.
+// test/soak/lockdepth.test.mjs bounds the nesting.
 import type { Job } from "../util/job";
 import { runSliced, SLICE_SECONDS } from "../util/job";
 import { concat } from "../util/bytes";
@@ -23,7 +31,8 @@ export abstract class Engine {
   onError: (e: EtError) => void;
   onProgress: (step: string) => void;
 
-  protected rec: RecordLayer;
+  /** Public only for sendRecords() below; nothing outside the engines touches it. */
+  rec: RecordLayer;
   protected hs: HandshakeReader;
   protected state: State | null;
   protected busy: boolean;
@@ -54,19 +63,19 @@ export abstract class Engine {
   receive(data: Uint8Array): void {
     if (this.closed) return;
     try { this.rec.push(data); } catch (e) { this.fail(e); return; }
-    this.pump();
+    Engine.pump(this);
   }
 
   /** Application data to send (after "connected"). */
   write(data: Uint8Array): void {
     if (this.closed || this.state !== this.connected) throw new EtError("TLS_NOT_CONNECTED", "write before the handshake finished or after close");
-    this.sendRecords(CT_APPLICATION_DATA, data);
+    sendRecords(this, CT_APPLICATION_DATA, data);
   }
 
   /** Sends close_notify; the connection takes no more writes. */
   close(): void {
     if (this.closed) return;
-    this.sendAlert(1, A_CLOSE_NOTIFY);
+    sendAlert(this, 1, A_CLOSE_NOTIFY);
     this.closed = true;
   }
 
@@ -89,8 +98,6 @@ export abstract class Engine {
    *  job still running ends without effect. */
   abort(): void { this.closed = true; }
 
-  protected progress(step: string): void { this.onProgress(step); }
-
   protected run(job: Job<any>): void {
     const self = this;
     this.busy = true;
@@ -106,32 +113,34 @@ export abstract class Engine {
   private resume(): void {
     const self = this;
     this.busy = true;
-    setTimeout(function () { self.busy = false; self.pump(); }, 0);
+    setTimeout(function () { self.busy = false; Engine.pump(self); }, 0);
   }
 
   /** Processes what has arrived until a Job has to run or more bytes are needed, yielding to
    *  the event loop once a slice's budget is spent (a flight of several records is decrypted
-   *  and parsed across slices, none over 50 ms on the reference interpreter). */
-  protected pump(): void {
+   *  and parsed across slices, none over 50 ms on the reference interpreter). Static (the
+   *  engine an argument): it is the bottom of every call chain, and a method frame would hold
+   *  two locks on the engine under all of them (see the top of this file). */
+  protected static pump(e: Engine): void {
     const end = getTime() + SLICE_SECONDS;
     try {
-      while (!this.busy && !this.closed) {
-        if (getTime() >= end) { this.resume(); return; }
-        const m = this.state ? this.hs.next() : null;
+      while (!e.busy && !e.closed) {
+        if (getTime() >= end) { e.resume(); return; }
+        const m = e.state ? e.hs.next() : null;
         if (m) {
-          const job = this.dispatch(m);
-          if (job) { this.run(job); return; }
+          const job = e.dispatch(m);
+          if (job) { e.run(job); return; }
           continue;
         }
         // A big protected record is decrypted by a job, in slices; next() then hands it over.
-        const big = this.rec.openJob();
-        if (big) { this.run(big); return; }
-        const r = this.rec.next();
+        const big = e.rec.openJob();
+        if (big) { e.run(big); return; }
+        const r = e.rec.next();
         if (!r) return;
-        this.onRecord(r.type, r.data);
+        e.onRecord(r.type, r.data);
       }
-    } catch (e) {
-      this.fail(e);
+    } catch (err) {
+      e.fail(err);
     }
   }
 
@@ -140,7 +149,7 @@ export abstract class Engine {
     if (type !== CT_APPLICATION_DATA) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "record of unknown type " + type);
     if (this.state !== this.connected) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "application data before the handshake finished");
     if (this.hs.pending()) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "application data inside a handshake message");
-    if (data.length) this.onData(data);
+    if (data.length) notify(this.onData, data);
   }
 
   /** A received alert. close_notify ends the connection cleanly; TLS 1.2 ignores other warnings
@@ -150,38 +159,49 @@ export abstract class Engine {
     if (data[1] === A_CLOSE_NOTIFY) {
       // Answer with our own close_notify before the socket closes (RFC 8446 §6.1: each party
       // sends one before closing its write side); without it OpenSSL logs "unexpected eof while reading".
-      try { this.sendAlert(1, A_CLOSE_NOTIFY); } catch (ignored) { /* the socket may be gone */ }
+      try { sendAlert(this, 1, A_CLOSE_NOTIFY); } catch (ignored) { /* the socket may be gone */ }
       this.closed = true;
-      this.onEnd();
+      notify(this.onEnd, undefined);
       return;
     }
     if (data[0] === 1 && this.ignoreWarnings) return;
     this.closed = true;
     const refused = this.certAnswer ? refusalError(data[1], this.certAnswer === 2) : null;
-    this.onError(refused || new EtError("TLS_ALERT_RECEIVED", "the server sent alert " + data[1], { alert: data[1], received: true }));
+    notify(this.onError, refused || new EtError("TLS_ALERT_RECEIVED", "the server sent alert " + data[1], { alert: data[1], received: true }));
   }
 
   /** Sends the alert for `e` (unless the socket is gone), closes, reports. */
   protected fail(e: any): void {
     if (this.closed) return;
     const err: EtError = e instanceof EtError ? e : new EtError("TLS_INTERNAL", String(e && e.message ? e.message : e), { alert: 80 });
-    try { this.sendAlert(2, alertFor(err)); } catch (ignored) { /* the socket may be gone */ }
+    try { sendAlert(this, 2, alertFor(err)); } catch (ignored) { /* the socket may be gone */ }
     this.closed = true;
-    this.onError(err);
-  }
-
-  protected sendAlert(level: number, desc: number): void {
-    const a = new Uint8Array(2);
-    a[0] = level; a[1] = desc;
-    this.sendRecords(CT_ALERT, a);
-  }
-
-  protected sendRecords(type: number, data: Uint8Array): void {
-    const recs = this.rec.seal(type, data);
-    this.onSend(recs.length === 1 ? recs[0] : concat(recs));
+    notify(this.onError, err);
   }
 
   protected expect(m: HandshakeMessage, type: number, what: string): void {
     if (m.type !== type) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "expected " + what + ", got handshake message " + m.type);
   }
+}
+
+/** Calls a listener without the engine as `this` (see the top of this file). */
+export function notify<T>(listener: (x: T) => void, x: T): void {
+  listener(x);
+}
+
+/** Reports a handshake step to the engine's onProgress listener. */
+export function progress(e: Engine, step: string): void {
+  notify(e.onProgress, step);
+}
+
+/** Protects `data` as records of `type` with the current write keys and hands them to onSend. */
+export function sendRecords(e: Engine, type: number, data: Uint8Array): void {
+  const recs = e.rec.seal(type, data);
+  notify(e.onSend, recs.length === 1 ? recs[0] : concat(recs));
+}
+
+export function sendAlert(e: Engine, level: number, desc: number): void {
+  const a = new Uint8Array(2);
+  a[0] = level; a[1] = desc;
+  sendRecords(e, CT_ALERT, a);
 }
