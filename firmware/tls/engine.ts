@@ -36,6 +36,8 @@ export abstract class Engine {
   protected hs: HandshakeReader;
   protected state: State | null;
   protected busy: boolean;
+  /** busy only until resume()'s timer: no Job is running. */
+  private yielding: boolean;
   protected closed: boolean;
   /** Warning-level alerts other than close_notify change nothing (TLS 1.2: no_renegotiation,
    *  unrecognized_name, ...). */
@@ -49,7 +51,7 @@ export abstract class Engine {
     this.onSend = nop; this.onConnected = nop; this.onData = nop; this.onEnd = nop; this.onError = nop;
     this.onProgress = nop;
     this.rec = rec; this.hs = hs;
-    this.state = null; this.busy = false; this.closed = false; this.ignoreWarnings = false; this.certAnswer = 0;
+    this.state = null; this.busy = false; this.yielding = false; this.closed = false; this.ignoreWarnings = false; this.certAnswer = 0;
   }
 
   /** The state after the handshake (post-handshake messages). */
@@ -81,11 +83,21 @@ export abstract class Engine {
 
   isConnected(): boolean { return !this.closed && this.state === this.connected; }
 
-  /** The transport closed. An alert that arrived while a Job was running (a server refusing our
-   *  certificate while we sign our CertificateVerify) is still waiting in the record layer:
-   *  it is reported (true) instead of being lost to a "closed during the handshake". */
+  /** The transport closed. What arrived before the close is not lost: when the engine is only
+   *  waiting for its next slice (resume()), everything buffered is processed now, in order
+   *  (application data, then close_notify: a response and the server's close in one read used to
+   *  end the connection with "end" and no data). When a Job is running (a server refusing our
+   *  certificate while we sign our CertificateVerify), an alert waiting behind it is reported
+   *  instead of being lost to a "closed during the handshake". True when that closed the engine. */
   transportClosed(): boolean {
     if (this.closed) return true;
+    if (!this.busy || this.yielding) {
+      this.busy = false;
+      this.yielding = false;
+      Engine.pump(this, true);
+      if (this.closed || !this.busy) return this.closed;
+      // pump started a Job (a big record): what follows it is checked for an alert below.
+    }
     try {
       for (let r = this.rec.next(); r; r = this.rec.next()) {
         if (r.type === CT_ALERT) { this.onAlert(r.data); return this.closed; }
@@ -109,11 +121,18 @@ export abstract class Engine {
     });
   }
 
-  /** pump() again from a fresh timer callback; nothing else is processed meanwhile (busy). */
+  /** pump() again from a fresh timer callback; nothing else is processed meanwhile (busy).
+   *  transportClosed() may do that pump first (yielding false): the timer then does nothing. */
   private resume(): void {
     const self = this;
     this.busy = true;
-    setTimeout(function () { self.busy = false; Engine.pump(self); }, 0);
+    this.yielding = true;
+    setTimeout(function () {
+      if (!self.yielding) return;
+      self.yielding = false;
+      self.busy = false;
+      Engine.pump(self);
+    }, 0);
   }
 
   /** Processes what has arrived until a Job has to run or more bytes are needed, yielding to
@@ -121,11 +140,11 @@ export abstract class Engine {
    *  and parsed across slices, none over 50 ms on the reference interpreter). Static (the
    *  engine an argument): it is the bottom of every call chain, and a method frame would hold
    *  two locks on the engine under all of them (see the top of this file). */
-  protected static pump(e: Engine): void {
+  protected static pump(e: Engine, whole?: boolean): void {
     const end = getTime() + SLICE_SECONDS;
     try {
       while (!e.busy && !e.closed) {
-        if (getTime() >= end) { e.resume(); return; }
+        if (!whole && getTime() >= end) { e.resume(); return; }
         const m = e.state ? e.hs.next() : null;
         if (m) {
           const job = e.dispatch(m);
