@@ -4,10 +4,11 @@
 import { createBoard } from "../../tools/mock/board.mjs";
 import { bundlePath } from "../../tools/lib/paths.mjs";
 
-export async function runApp(script, { board = "linux", globals = {}, files = {}, timeoutMs = 60000, boardOptions = {} } = {}) {
+export async function runApp(script, { board = "linux", globals = {}, files = {}, timeoutMs = 60000, boardOptions = {}, testBundle = false } = {}) {
   const b = createBoard({ board, ...boardOptions });
   try {
-    b.loadLibrary(bundlePath(board));
+    // testBundle: the test build (its internal property names are not mangled) as "espruino-tls".
+    b.loadLibrary(bundlePath(board, testBundle));
     for (const [name, data] of Object.entries(files)) b.install(name, data);
     for (const [k, v] of Object.entries(globals)) b.define(k, v);
     return await new Promise((resolve, reject) => {

@@ -54,8 +54,10 @@ function depthMeter() {
       });
     }
   };
+  const instrumented = [];
   return {
     deepest,
+    instrumented,
     /** Call with a TlsSocket right after tls.connect: instruments what its client has so far. */
     hook(sock) {
       const tls = sock.tls;
@@ -63,7 +65,8 @@ function depthMeter() {
         if (!c) continue;
         const proto = Object.getPrototypeOf(c), base = Object.getPrototypeOf(proto);
         const label = tls.c12 === c ? "c12" : "c13";
-        if (!wrapped.has(base)) { wrapProto(base, "engine"); wrapCallbacks(base, "engine"); }
+        if (!wrapped.has(base)) { wrapProto(base, "engine"); wrapCallbacks(base, "engine"); instrumented.push("engine"); }
+        if (!wrapped.has(proto)) instrumented.push(label);
         wrapProto(proto, label);
       }
     },
@@ -95,7 +98,8 @@ for (const version of ["TLSv1.3", "TLSv1.2"]) {
     const meter = depthMeter();
     try {
       const plan = ["resumed", "resumed", "resumed", "full"];
-      const res = await runApp(APP, { globals: { PORT: srv.port, CA: srv.ca, PLAN: plan, HOOK: (s) => meter.hook(s) }, timeoutMs: 100000 });
+      // The test bundle: the product build mangles the internal names the meter needs (tls, c13, c12).
+      const res = await runApp(APP, { testBundle: true, globals: { PORT: srv.port, CA: srv.ca, PLAN: plan, HOOK: (s) => meter.hook(s) }, timeoutMs: 100000 });
       assert.equal(res.length, plan.length);
       for (const r of res) {
         assert.deepEqual(r.errors, [], JSON.stringify(r));
@@ -103,7 +107,10 @@ for (const version of ["TLSv1.3", "TLSv1.2"]) {
         assert.equal(r.steps.includes("tls12"), version === "TLSv1.2", JSON.stringify(r));
       }
       assert.ok(res[1].steps.includes("resumed") && res[2].steps.includes("resumed"), JSON.stringify(res.map((r) => r.steps)));
-      console.log(JSON.stringify({ version, deepest: meter.deepest }));
+      console.log(JSON.stringify({ version, deepest: meter.deepest, instrumented: meter.instrumented }));
+      // The meter must have seen the engines (it measures nothing when their names are mangled).
+      assert.deepEqual(meter.instrumented.sort(), version === "TLSv1.2" ? ["c12", "c13", "engine"] : ["c13", "engine"]);
+      assert.ok(meter.deepest.frames >= 3, JSON.stringify(meter.deepest));
       assert.ok(meter.deepest.frames <= MAX_FRAMES, `${meter.deepest.frames} nested frames on one engine object: ${meter.deepest.stack.join(" > ")}`);
     } finally { await srv.close(); }
   });
