@@ -16,9 +16,9 @@
 // operations and one batched inversion.
 
 import type { Job } from "../util/job";
-import { ctx, newPoint, pointAdd, pointAddAffine, pointCopy, pointDouble } from "./ecurve";
+import { BatchAffineJob, ctx, newPoint, pointAdd, pointAddAffine, pointCopy, pointDouble } from "./ecurve";
 import type { Curve, EcCtx, JPoint } from "./ecurve";
-import { FeInv, limbsSub } from "./ecfield";
+import { limbsSub } from "./ecfield";
 
 /** Teeth of the comb (table of 2^(TEETH-1) points). */
 const TEETH = 5;
@@ -45,11 +45,7 @@ class CombTabJob implements Job<boolean> {
   cur: JPoint;
   dbl: number;
   t: JPoint[];
-  acc: Int32Array[];
-  inv: FeInv | null;
-  zi: Int32Array;
-  out: Int32Array[];
-  k: number;
+  conv: BatchAffineJob | null;
   constructor(X: EcCtx) {
     const p = newPoint(X.N);
     p.x.set(X.gx);
@@ -63,11 +59,7 @@ class CombTabJob implements Job<boolean> {
     pointCopy(this.cur, p);
     this.dbl = 0;
     this.t = [];
-    this.acc = [];
-    this.inv = null;
-    this.zi = new Int32Array(X.N);
-    this.out = [];
-    this.k = 15;
+    this.conv = null;
   }
   step(): boolean {
     const X = this.X, g = this.g, ds = this.ds, t = this.t, N = X.N;
@@ -108,44 +100,15 @@ class CombTabJob implements Job<boolean> {
     }
     return this.toAffine();
   }
-  /** Batch conversion (Montgomery's trick): products, one sliced inversion, then per point. */
+  /** Batch conversion to affine (ecurve.ts BatchAffineJob), four points per step. */
   toAffine(): boolean {
-    const X = this.X, F = X.F, t = this.t, N = X.N, acc = this.acc;
-    if (acc.length === 0) {
-      for (let k = 0; k < 16; k++) {
-        const a = new Int32Array(N);
-        if (k === 0) a.set(t[0].z);
-        else F.mul(a, acc[k - 1], t[k].z);
-        acc.push(a);
-      }
-      this.inv = new FeInv(F, this.zi, acc[15]);
-      return false;
-    }
-    if (this.inv) {
-      if (this.inv.step()) this.inv = null;
-      return false;
-    }
-    // zi = 1/(z0...zk): 1/zk = zi*acc[k-1], then zi *= zk; four points per step
-    for (let n = 0; n < 4; n++) {
-      const k = this.k, zk = X.t1, s = X.t0, zi = this.zi, p = t[k];
-      if (k > 0) {
-        F.mul(zk, zi, acc[k - 1]);
-        F.mul(zi, zi, p.z);
-      } else zk.set(zi);
-      F.sqr(s, zk);
-      F.mul(p.x, p.x, s);
-      F.mul(s, s, zk);
-      F.mul(p.y, p.y, s);
-      this.out[2 * k] = p.x;
-      this.out[2 * k + 1] = p.y;
-      this.k--;
-      if (k === 0) {
-        X.comb = this.out;
-        this.t = this.g = this.ds = this.acc = [];
-        return true;
-      }
-    }
-    return false;
+    const X = this.X;
+    if (!this.conv) this.conv = new BatchAffineJob(X, this.t, 4);
+    if (!this.conv.step()) return false;
+    X.comb = this.conv.result();
+    this.t = this.g = this.ds = [];
+    this.conv = null;
+    return true;
   }
   result(): boolean {
     return true;

@@ -549,79 +549,102 @@ function wnaf5(k: Int32Array): Int8Array {
   return d;
 }
 
+/**
+ * Jacobian points t[0..n) to affine (Montgomery domain) with one inversion (Montgomery's trick),
+ * as steps: the running products of the Z and the inversion's start, the inversion's steps, then
+ * `per` points a step, last to first (zi = 1/(z0...zk): 1/zk = zi*acc[k-1], then zi *= zk). The
+ * points' x and y are converted in place; result: [x0, y0, x1, y1, ...]. Shared by the generator
+ * tables (GTabJob here, the comb of ecbase.ts).
+ */
+export class BatchAffineJob {
+  X: EcCtx;
+  t: JPoint[];
+  per: number;
+  acc: Int32Array[];
+  inv: FeInv | null;
+  zi: Int32Array;
+  out: Int32Array[];
+  k: number;
+  constructor(X: EcCtx, t: JPoint[], per: number) {
+    this.X = X;
+    this.t = t;
+    this.per = per;
+    this.acc = [];
+    this.inv = null;
+    this.zi = new Int32Array(X.N);
+    this.out = [];
+    this.k = t.length - 1;
+  }
+  step(): boolean {
+    const X = this.X, F = X.F, t = this.t, acc = this.acc;
+    if (acc.length === 0) {
+      for (let k = 0; k < t.length; k++) {
+        const a = new Int32Array(X.N);
+        if (k === 0) a.set(t[0].z);
+        else F.mul(a, acc[k - 1], t[k].z);
+        acc.push(a);
+      }
+      this.inv = new FeInv(F, this.zi, acc[t.length - 1]);
+      return false;
+    }
+    if (this.inv) {
+      if (this.inv.step()) this.inv = null;
+      return false;
+    }
+    for (let n = 0; n < this.per && this.k >= 0; n++) {
+      const k = this.k, zk = X.t1, s = X.t0, zi = this.zi, p = t[k];
+      if (k > 0) {
+        F.mul(zk, zi, acc[k - 1]);
+        F.mul(zi, zi, p.z);
+      } else zk.set(zi);
+      F.sqr(s, zk);
+      F.mul(p.x, p.x, s);
+      F.mul(s, s, zk);
+      F.mul(p.y, p.y, s);
+      this.out[2 * k] = p.x;
+      this.out[2 * k + 1] = p.y;
+      this.k--;
+    }
+    if (this.k >= 0) return false;
+    this.t = this.acc = [];
+    return true;
+  }
+  result(): Int32Array[] {
+    return this.out;
+  }
+}
+
 /** Builds the affine G table in slices: G, 2G, then 3G..15G (one point operation per step),
- *  then a batch inversion of the eight Z (Montgomery's trick: products, FeInv steps) and one
- *  conversion to affine per step. */
+ *  then their conversion to affine (BatchAffineJob, one point per step). */
 class GTabJob {
   X: EcCtx;
   jt: JPoint[];
   d: JPoint;
-  i: number;
-  inv: FeInv | null;
-  acc: Int32Array[];
-  zi: Int32Array;
-  tab: Int32Array[];
+  conv: BatchAffineJob | null;
   constructor(X: EcCtx) {
     this.X = X;
     this.jt = [];
     this.d = newPoint(X.N);
-    this.i = 0;
-    this.inv = null;
-    this.acc = [];
-    this.zi = new Int32Array(X.N);
-    this.tab = [];
+    this.conv = null;
   }
   step(): boolean {
-    const X = this.X, F = X.F, N = X.N, jt = this.jt, i = this.i;
-    let p: JPoint, k: number, a: Int32Array;
+    const X = this.X, N = X.N, jt = this.jt;
     if (X.gtab) return true;
-    if (i === 0) {
-      p = newPoint(N);
+    if (this.conv) {
+      if (!this.conv.step()) return false;
+      X.gtab = this.conv.result();
+      this.jt = [];
+      return true;
+    }
+    const p = newPoint(N);
+    if (jt.length === 0) {
       p.x.set(X.gx);
       p.y.set(X.gy);
-      p.z.set(F.one);
-      jt.push(p);
+      p.z.set(X.F.one);
       pointDouble(X, this.d, p);
-    } else if (i < 8) {
-      p = newPoint(N);
-      pointAdd(X, p, jt[i - 1], this.d);
-      jt.push(p);
-    } else if (i === 8) {
-      // acc[k] = z0*...*zk
-      for (k = 0; k < 8; k++) {
-        a = new Int32Array(N);
-        if (k === 0) a.set(jt[0].z);
-        else F.mul(a, this.acc[k - 1], jt[k].z);
-        this.acc.push(a);
-      }
-    } else if (i === 9) {
-      this.inv = new FeInv(F, this.zi, this.acc[7]);
-    } else if (this.inv) {
-      if (this.inv.step()) this.inv = null;
-      return false; // i stays: the conversions follow
-    } else {
-      // conversions, k = 7 - (i - 10): zi = 1/(z0...zk); 1/zk = zi*acc[k-1]; then zi *= zk
-      k = 17 - i;
-      const zk = X.t1, t = X.t0, zi = this.zi;
-      if (k > 0) {
-        F.mul(zk, zi, this.acc[k - 1]);
-        F.mul(zi, zi, jt[k].z);
-      } else zk.set(zi);
-      p = jt[k];
-      F.sqr(t, zk);
-      F.mul(p.x, p.x, t);
-      F.mul(t, t, zk);
-      F.mul(p.y, p.y, t);
-      this.tab[2 * k] = p.x;
-      this.tab[2 * k + 1] = p.y;
-      if (k === 0) {
-        X.gtab = this.tab;
-        this.jt = [];
-        this.acc = [];
-        return true;
-      }
-    }
-    this.i = i + 1;
+    } else pointAdd(X, p, jt[jt.length - 1], this.d);
+    jt.push(p);
+    if (jt.length === 8) this.conv = new BatchAffineJob(X, jt, 1);
     return false;
   }
 }

@@ -99,6 +99,19 @@ test("big records (16 KB, 3 KB; decrypted in slices) and small ones between them
   assert.equal(r.data, big.toString("latin1") + "small" + mid.toString("latin1"));
 });
 
+test("a TCP close right behind big records and close_notify: every byte still arrives, then a clean end", T, async () => {
+  // enough records that the close arrives while one of them is still being decrypted
+  const recs = [];
+  for (let i = 0; i < 40; i++) recs.push(Buffer.alloc(i % 2 ? 5000 : 16384, 0x41 + i));
+  const { r } = await talk({ afterFinished: (ctx) => { for (const b of recs) ctx.send(23, b); ctx.send(21, Buffer.from([1, 0])); ctx.sock.end(); } }, { end: 8000 });
+  assert.equal(r.connected, true, r.message);
+  assert.deepEqual(r.errors, []);
+  assert.equal(r.ended, true);
+  const want = Buffer.concat(recs).toString("latin1");
+  assert.equal(r.data.length, want.length);
+  assert.ok(r.data === want, "the data differs");
+});
+
 for (const [what, at] of [["ciphertext", 1000], ["tag", -1]]) {
   test(`a 4 KB record with one ${what} byte changed -> TLS_BAD_RECORD_MAC, bad_record_mac (20); none of it delivered`, T, async () => {
     const bad = (ctx) => {
