@@ -33,6 +33,15 @@ export function tlsFail(alert: number, code: string, message: string): never {
   throw tlsError(alert, code, message);
 }
 
+/** The two most common refusals (one call each instead of alert + code at every site). */
+export function unexpectedMessage(message: string): never {
+  return tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", message);
+}
+
+export function decodeError(message: string): never {
+  return tlsFail(A_DECODE_ERROR, "TLS_DECODE", message);
+}
+
 // Certificate errors (X.509 codes) to the alert RFC 8446 §6.2 names for them.
 const CERT_ALERTS: { [code: string]: number } = {
   CERT_EXPIRED: A_CERTIFICATE_EXPIRED,

@@ -7,7 +7,7 @@ import type { PublicKeyInfo, SigAlg } from "../x509/cert";
 import { KEY_EC, KEY_ED25519, KEY_RSA, SIG_ECDSA, SIG_ED25519, SIG_RSA_PSS, H_NONE, H_SHA256, H_SHA384, H_SHA512 } from "../x509/cert";
 import { verifySignatureJob } from "../x509/sigverify";
 import * as C from "./constants";
-import { tlsFail, A_ILLEGAL_PARAMETER } from "./alerts";
+import { tlsFail, A_BAD_CERTIFICATE, A_ILLEGAL_PARAMETER } from "./alerts";
 
 /** Who the server proved to be: the validated leaf's key and a printable subject. */
 export interface PeerIdentity {
@@ -20,6 +20,16 @@ export interface PeerIdentity {
   /** True when the chain's signatures were not checked again: the verified-chain cache
    *  (chaincache.ts) knew it (validity time and host name were checked). */
   cached?: boolean;
+}
+
+/** With keyUsage present the leaf must allow the use the handshake makes of its key (RFC 5280
+ *  §4.2.1.3, RFC 5246 §7.4.2): digitalSignature for a signature (TLS 1.3 CertificateVerify,
+ *  TLS 1.2 ServerKeyExchange), keyEncipherment for TLS 1.2 RSA key transport. */
+export function checkKeyUsage(peer: PeerIdentity, bit: number, name: string): void {
+  // `name`: the bit's name, for the message.
+  if (peer.ku >= 0 && (peer.ku & bit) === 0) {
+    tlsFail(A_BAD_CERTIFICATE, "TLS_BAD_KEY_USAGE", "keyUsage lacks " + name);
+  }
 }
 
 function schemeAlg(scheme: number, key: PublicKeyInfo): SigAlg | null {

@@ -16,10 +16,7 @@ import { concat, ctEqual } from "../util/bytes";
 import { prf12 } from "../crypto/prf12";
 import { Reader, Writer } from "./codec";
 import * as C from "./constants";
-import {
-  tlsFail, A_BAD_CERTIFICATE, A_DECODE_ERROR, A_DECRYPT_ERROR, A_HANDSHAKE_FAILURE, A_ILLEGAL_PARAMETER,
-  A_UNEXPECTED_MESSAGE, A_UNSUPPORTED_CERTIFICATE, A_UNSUPPORTED_EXTENSION,
-} from "./alerts";
+import { tlsFail, A_DECODE_ERROR, A_DECRYPT_ERROR, A_HANDSHAKE_FAILURE, A_ILLEGAL_PARAMETER, A_UNEXPECTED_MESSAGE, A_UNSUPPORTED_CERTIFICATE, A_UNSUPPORTED_EXTENSION, unexpectedMessage, decodeError } from "./alerts";
 import { handshakeMessage } from "./messages";
 import type { HandshakeMessage, HelloParams, ServerHello } from "./messages";
 import { Engine, notify, progress, sendAlert, sendRecords } from "./engine";
@@ -28,6 +25,7 @@ import { findSuite12, KX_ECDHE_ECDSA, KX_RSA } from "./suites12";
 import type { Ephemeral } from "./kex";
 import { keyShareJob, sharedSecretJob } from "./kex";
 import type { PeerIdentity } from "./certverify";
+import { checkKeyUsage } from "./certverify";
 import type { ClientOptions } from "./client13";
 import type { Handover, Session12 } from "./handshake-common";
 import { HT_HELLO_REQUEST, A_NO_RENEGOTIATION } from "./handshake-common";
@@ -140,7 +138,7 @@ export class Client12 extends Engine {
     if (m.type === HT_HELLO_REQUEST) {
       // Renegotiation is never done (RFC 5246 §7.4.1.1: ignored during a handshake; RFC 5746 §4.2
       // after it: answered with a no_renegotiation warning). Not part of the transcript.
-      if (m.body.length) tlsFail(A_DECODE_ERROR, "TLS_DECODE", "HelloRequest with a body");
+      if (m.body.length) decodeError("HelloRequest with a body");
       if (this.state === this.connected) {
         progress(this, "renegotiation_refused");
         sendAlert(this, 1, A_NO_RENEGOTIATION);
@@ -153,13 +151,13 @@ export class Client12 extends Engine {
   protected onRecord(type: number, data: Uint8Array): void {
     if (type === C.CT_HANDSHAKE) {
       // Only HelloRequests (ignored, §7.4.1.1) may come before the server's ChangeCipherSpec.
-      if (this.ccsNext && !onlyHelloRequests(data)) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "expected ChangeCipherSpec, got a handshake record");
+      if (this.ccsNext && !onlyHelloRequests(data)) unexpectedMessage("expected ChangeCipherSpec, got a handshake record");
       this.hs.push(data);
     } else if (type === C.CT_ALERT) {
       this.onAlert(data);
     } else if (type === C.CT_CHANGE_CIPHER_SPEC) {
       if (!this.ccsNext || data.length !== 1 || data[0] !== 1) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_CCS", "change_cipher_spec where none was expected");
-      if (this.hs.pending()) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "handshake message spans ChangeCipherSpec");
+      if (this.hs.pending()) unexpectedMessage("handshake message spans ChangeCipherSpec");
       const k = this.serverKeys as Uint8Array[];
       this.rec.read = { aead: (this.suite as Suite12).aead(k[0]), iv: k[1], seq: 0, v12: (this.suite as Suite12).v12 };
       this.serverKeys = null;
@@ -209,7 +207,7 @@ export class Client12 extends Engine {
     if (ri.length !== 1 || ri[0] !== 0) tlsFail(A_HANDSHAKE_FAILURE, "TLS_BAD_RENEGOTIATION_INFO", "renegotiation_info is not empty on the first handshake");
     const ems = ext[C.EXT_EXTENDED_MASTER_SECRET];
     if (!ems) tlsFail(A_HANDSHAKE_FAILURE, "TLS_NO_EXTENDED_MASTER_SECRET", "the server does not support extended_master_secret (RFC 7627), which is required for TLS 1.2");
-    if (ems.length) tlsFail(A_DECODE_ERROR, "TLS_DECODE", "extended_master_secret with a body");
+    if (ems.length) decodeError("extended_master_secret with a body");
     const pf = ext[C.EXT_EC_POINT_FORMATS];
     if (pf) {
       const r = new Reader(pf);
@@ -220,7 +218,7 @@ export class Client12 extends Engine {
       if (!ok) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_POINT_FORMAT", "the server does not accept uncompressed points");
     }
     const st = ext[C.EXT_SESSION_TICKET];
-    if (st && st.length) tlsFail(A_DECODE_ERROR, "TLS_DECODE", "session_ticket in ServerHello with a body");
+    if (st && st.length) decodeError("session_ticket in ServerHello with a body");
     this.ticketPromised = !!st;
     if (ext[C.EXT_ALPN]) {
       const list = new Reader(ext[C.EXT_ALPN]).vec(2);
@@ -262,6 +260,7 @@ export class Client12 extends Engine {
       this.msgs = null;
       this.master = s.master;
       this.peer = s.peer;
+      this.group = s.group || 0;
       Client12.keys(this);
       this.state = this.ticketPromised ? this.expectNewSessionTicket : this.expectCcs;
       this.ccsNext = !this.ticketPromised;
@@ -291,7 +290,7 @@ export class Client12 extends Engine {
       if (!fits) tlsFail(A_UNSUPPORTED_CERTIFICATE, "TLS_BAD_CERTIFICATE_KEY", "the certificate's key does not fit cipher suite " + suite.name);
       // §7.4.2: with keyUsage present, ECDHE needs digitalSignature, RSA key transport keyEncipherment.
       const use = suite.kx === KX_RSA ? KU_KEY_ENCIPHERMENT : KU_DIGITAL_SIGNATURE;
-      if (peer.ku >= 0 && (peer.ku & use) === 0) tlsFail(A_BAD_CERTIFICATE, "TLS_BAD_KEY_USAGE", "the certificate's keyUsage does not allow " + (use === KU_KEY_ENCIPHERMENT ? "keyEncipherment" : "digitalSignature") + ", which " + suite.name + " needs");
+      checkKeyUsage(peer, use, use === KU_KEY_ENCIPHERMENT ? "keyEncipherment" : "digitalSignature");
       self.peer = peer;
       self.state = suite.kx === KX_RSA ? self.expectServerHelloDone : self.expectServerKeyExchange;
       progress(self, "chain_verified");
@@ -330,7 +329,7 @@ export class Client12 extends Engine {
       const shared = function (e: Ephemeral): Job<any> {
         return andThen(sharedSecretJob(e, pointCopy), function (z: Uint8Array) {
           self.premaster = z;
-          self.cke = new Writer(70).vecBytes(1, e.pub).result();
+          self.cke = new Writer(1 + e.pub.length).vecBytes(1, e.pub).result();
           self.state = self.expectServerHelloDone;
           progress(self, "key_exchange");
           return null;
@@ -354,7 +353,9 @@ export class Client12 extends Engine {
     }
     if (!this.certReq) this.msgs = null;
     this.expect(m, C.HT_SERVER_HELLO_DONE, "ServerHelloDone");
-    if (m.body.length) tlsFail(A_DECODE_ERROR, "TLS_DECODE", "ServerHelloDone with a body");
+    if (m.body.length) decodeError("ServerHelloDone with a body");
+    // The server's flight ends here: it has to wait for ours, so nothing may follow in the record.
+    if (this.hs.pending()) unexpectedMessage("data after ServerHelloDone");
     Client12.transcript(this, m.raw);
     if ((this.suite as Suite12).kx !== KX_RSA) return this.clientFlight();
     // RSA key transport: premaster = client_version(0x0303) || 46 random bytes, encrypted.
@@ -443,7 +444,7 @@ export class Client12 extends Engine {
   }
 
   private expectCcs(m: HandshakeMessage): Job<any> | null {
-    return tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "expected ChangeCipherSpec, got handshake message " + m.type);
+    return unexpectedMessage("expected ChangeCipherSpec, got handshake message " + m.type);
   }
 
   private expectFinished(m: HandshakeMessage): Job<any> | null {
@@ -472,14 +473,14 @@ export class Client12 extends Engine {
     const received = this.resumed && old && !this.newTicket ? old.received : getTime();
     notify(this.onSession, {
       id: concat([id]), ticket: ticket, master: this.master as Uint8Array, suite: (this.suite as Suite12).id, received: received,
-      lifetime: life, peer: this.peer as PeerIdentity, alpn: this.alpn, host: this.o.host,
+      lifetime: life, peer: this.peer as PeerIdentity, alpn: this.alpn, host: this.o.host, group: this.group,
     });
   }
 
   // ---- after the handshake -----------------------------------------------------------------
 
   protected connected(m: HandshakeMessage): Job<any> | null {
-    return tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "handshake message " + m.type + " after the handshake");
+    return unexpectedMessage("handshake message " + m.type + " after the handshake");
   }
 }
 

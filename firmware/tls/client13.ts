@@ -8,12 +8,9 @@ import { concat, ctEqual, toHex } from "../util/bytes";
 import { EtError } from "../errors";
 import { Reader } from "./codec";
 import * as C from "./constants";
-import {
-  tlsFail, A_DECODE_ERROR, A_DECRYPT_ERROR, A_ILLEGAL_PARAMETER,
-  A_MISSING_EXTENSION, A_PROTOCOL_VERSION, A_UNEXPECTED_MESSAGE, A_UNSUPPORTED_EXTENSION,
-} from "./alerts";
+import { tlsFail, A_DECODE_ERROR, A_DECRYPT_ERROR, A_ILLEGAL_PARAMETER, A_MISSING_EXTENSION, A_PROTOCOL_VERSION, A_UNEXPECTED_MESSAGE, A_UNSUPPORTED_EXTENSION, unexpectedMessage, decodeError } from "./alerts";
 import { RecordLayer } from "./record";
-import { Engine, notify, progress, sendRecords } from "./engine";
+import { Engine, MAX_KEY_UPDATES, notify, progress, sendRecords } from "./engine";
 import { HandshakeReader, clientHello, handshakeMessage, parseServerHello, readExtensions } from "./messages";
 import type { HandshakeMessage, HelloParams, PskOffer, ServerHello } from "./messages";
 import type { Suite } from "./suites";
@@ -21,8 +18,9 @@ import { SUITES13, findSuite } from "./suites";
 import { KeySchedule } from "./keyschedule";
 import type { Ephemeral } from "./kex";
 import { keyShareJob, sharedSecretJob } from "./kex";
-import { certificateVerifyContent, certificateVerifyJob } from "./certverify";
+import { certificateVerifyContent, certificateVerifyJob, checkKeyUsage } from "./certverify";
 import type { PeerIdentity } from "./certverify";
+import { KU_DIGITAL_SIGNATURE } from "../x509/cert";
 import type { ClientIdentity, Handover } from "./handshake-common";
 import { HT_HELLO_REQUEST } from "./handshake-common";
 import { certificateMessage, chooseScheme, parseCertRequest13, signCertificateVerifyJob } from "./clientauth";
@@ -98,6 +96,15 @@ const SIG_ALGS = [C.SIG_ECDSA_SECP256R1_SHA256, C.SIG_ECDSA_SECP384R1_SHA384, C.
 const SH_EXTS = [C.EXT_SUPPORTED_VERSIONS, C.EXT_KEY_SHARE, C.EXT_PRE_SHARED_KEY, C.EXT_COOKIE];
 const MFL_CODES: { [n: number]: number } = { 512: 1, 1024: 2, 2048: 3, 4096: 4 };
 
+/** The HelloRetryRequest cookie: opaque cookie<1..2^16-1> (§4.2.2), nothing after it. */
+function readCookie(ext: Uint8Array): Uint8Array {
+  const r = new Reader(ext);
+  const cookie = r.vecBytes(2);
+  r.done();
+  if (!cookie.length) decodeError("empty cookie");
+  return cookie;
+}
+
 function isIpLiteral(h: string): boolean {
   return h.indexOf(":") >= 0 || /^[0-9.]+$/.test(h);
 }
@@ -139,6 +146,9 @@ export class Client13 extends Engine {
     this.cHs = null; this.sHs = null; this.cAp = null; this.sAp = null; this.resMaster = null;
     this.certReq = null; this.certScheme = 0; this.peer = null; this.alpn = null; this.ccsAllowed = false; this.ccsSent = false;
     this.psk = o.psk || null; this.resumed = false; this.helloRequest = false;
+    // Until the version is known, a TLS 1.2 server's warnings (unrecognized_name before its
+    // ServerHello, RFC 6066 §3) are ignored as TLS 1.2 ignores them.
+    this.ignoreWarnings = !!o.tls12;
   }
 
   // ---- engine ------------------------------------------------------------------------------
@@ -146,7 +156,7 @@ export class Client13 extends Engine {
   /** Starts the handshake: makes the key share, then sends the ClientHello. */
   start(): void {
     const self = this;
-    const groups = this.o.groups || [C.GROUP_X25519, C.GROUP_SECP256R1];
+    const groups = this.o.groups || [C.GROUP_X25519, C.GROUP_SECP256R1, C.GROUP_SECP384R1];
     const pre = this.o.deferShare ? null : this.o.takeShare ? this.o.takeShare(groups[0]) : null;
     if (pre || this.o.deferShare) {
       this.share = pre;
@@ -175,7 +185,7 @@ export class Client13 extends Engine {
     if (m.type === HT_HELLO_REQUEST && this.o.tls12 && !this.retried && this.state === this.expectServerHello) {
       // TLS 1.2 offered, version not known yet: a client negotiating ignores HelloRequest (RFC 5246
       // §7.4.1.1; not part of the transcript). TLS 1.3 has no such message: refused if 1.3 is chosen.
-      if (m.body.length) tlsFail(A_DECODE_ERROR, "TLS_DECODE", "HelloRequest with a body");
+      if (m.body.length) decodeError("HelloRequest with a body");
       this.helloRequest = true;
       return null;
     }
@@ -184,9 +194,9 @@ export class Client13 extends Engine {
 
   protected onRecord(type: number, data: Uint8Array): void {
     // No other record between the pieces of a handshake message (§5.1).
-    if (type !== C.CT_HANDSHAKE && this.hs.pending()) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "record of type " + type + " inside a handshake message");
+    if (type !== C.CT_HANDSHAKE && this.hs.pending()) unexpectedMessage("record of type " + type + " inside a handshake message");
     if (type === C.CT_HANDSHAKE) {
-      if (!this.state) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "handshake record before the ClientHello was sent");
+      if (!this.state) unexpectedMessage("handshake record before the ClientHello was sent");
       this.hs.push(data);
     } else if (type === C.CT_ALERT) {
       this.onAlert(data);
@@ -204,7 +214,7 @@ export class Client13 extends Engine {
 
   /** Keys change only on a message boundary (§5.1). */
   private keyChange(): void {
-    if (this.hs.pending()) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "handshake message spans a key change");
+    if (this.hs.pending()) unexpectedMessage("handshake message spans a key change");
   }
 
   // ---- ClientHello and ServerHello -----------------------------------------------------------
@@ -296,7 +306,8 @@ export class Client13 extends Engine {
       }
       tlsFail(A_PROTOCOL_VERSION, "TLS_VERSION", "the server chose version 0x" + sh.version.toString(16) + "; only TLS 1.3 is offered");
     }
-    if (this.helloRequest) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "HelloRequest (TLS 1.2 only) before a TLS 1.3 ServerHello");
+    if (this.helloRequest) unexpectedMessage("HelloRequest (TLS 1.2 only) before a TLS 1.3 ServerHello");
+    this.ignoreWarnings = false;
     if (t12) {
       for (const k in sh.ext) if (SH_EXTS.indexOf(+k) < 0) tlsFail(A_UNSUPPORTED_EXTENSION, "TLS_UNSUPPORTED_EXTENSION", "extension " + k + " not allowed in ServerHello");
     }
@@ -314,7 +325,9 @@ export class Client13 extends Engine {
   }
 
   private onRetry(sh: ServerHello, m: HandshakeMessage): Job<any> | null {
-    if (this.retried) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "a second HelloRetryRequest");
+    if (this.retried) unexpectedMessage("a second HelloRetryRequest");
+    // The server's flight ends here: it has to wait for our second ClientHello.
+    if (this.hs.pending()) unexpectedMessage("data after HelloRetryRequest");
     this.retried = true;
     progress(this, "hello_retry");
     const ks = sh.ext[C.EXT_KEY_SHARE];
@@ -322,11 +335,11 @@ export class Client13 extends Engine {
     const share = this.share; // null when none was sent (deferShare)
     let group = share ? share.group : 0;
     if (ks) {
-      if (ks.length !== 2) tlsFail(A_DECODE_ERROR, "TLS_DECODE", "key_share in HelloRetryRequest");
+      if (ks.length !== 2) decodeError("key_share in HelloRetryRequest");
       group = (ks[0] << 8) | ks[1];
       if (hello.groups.indexOf(group) < 0 || group === (share ? share.group : 0)) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_GROUP", "HelloRetryRequest asks for group " + group);
     }
-    const cookie = sh.ext[C.EXT_COOKIE] ? new Reader(sh.ext[C.EXT_COOKIE]).vecBytes(2) : null;
+    const cookie = sh.ext[C.EXT_COOKIE] ? readCookie(sh.ext[C.EXT_COOKIE]) : null;
     if (!ks && (!cookie || !share)) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_RETRY", "HelloRetryRequest that would not change the ClientHello, or names no group");
     // The transcript restarts from message_hash(ClientHello1) (§4.4.1).
     const th = this.th as Hash;
@@ -465,6 +478,8 @@ export class Client13 extends Engine {
     progress(this, "certificate");
     const self = this;
     return andThen(this.o.verifyChain(chain, this.o.host), function (peer: PeerIdentity) {
+      // The key signs the CertificateVerify (§4.4.3).
+      checkKeyUsage(peer, KU_DIGITAL_SIGNATURE, "digitalSignature");
       self.peer = peer;
       self.state = self.expectCertificateVerify;
       progress(self, "chain_verified");
@@ -543,7 +558,7 @@ export class Client13 extends Engine {
   protected connected(m: HandshakeMessage): Job<any> | null {
     if (m.type === C.HT_NEW_SESSION_TICKET) { this.onNewSessionTicket(m.body); return null; }
     if (m.type === C.HT_KEY_UPDATE) { this.onKeyUpdate(m.body); return null; }
-    return tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "handshake message " + m.type + " after the handshake");
+    return unexpectedMessage("handshake message " + m.type + " after the handshake");
   }
 
   private onNewSessionTicket(body: Uint8Array): void {
@@ -565,11 +580,15 @@ export class Client13 extends Engine {
 
   private onKeyUpdate(body: Uint8Array): void {
     if (body.length !== 1 || body[0] > 1) tlsFail(body.length !== 1 ? A_DECODE_ERROR : A_ILLEGAL_PARAMETER, "TLS_BAD_KEY_UPDATE", "malformed KeyUpdate");
+    if (++this.keyUpdateRun > MAX_KEY_UPDATES) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_TOO_MANY_KEY_UPDATES", "too many KeyUpdates");
     this.keyChange();
     const ks = this.ks as KeySchedule;
     this.sAp = ks.nextTraffic(this.sAp as Uint8Array);
     this.rec.read = ks.cipher(this.sAp);
-    if (body[0] === 1) {
+    // Several requests while we are silent get one answer (§4.6.3): the next is due only after
+    // we have sent application data.
+    if (body[0] === 1 && !this.keyUpdateAnswered) {
+      this.keyUpdateAnswered = true;
       const ku = new Uint8Array(1);
       sendRecords(this, C.CT_HANDSHAKE, handshakeMessage(C.HT_KEY_UPDATE, ku));
       this.cAp = ks.nextTraffic(this.cAp as Uint8Array);

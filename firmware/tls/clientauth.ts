@@ -8,7 +8,7 @@ import { KEY_EC, KEY_RSA } from "../x509/cert";
 import { signJob, signatureSchemes } from "../identity/sign";
 import { Reader, Writer } from "./codec";
 import * as C from "./constants";
-import { tlsFail, A_DECODE_ERROR, A_HANDSHAKE_FAILURE, A_MISSING_EXTENSION } from "./alerts";
+import { tlsFail, A_HANDSHAKE_FAILURE, A_MISSING_EXTENSION, decodeError } from "./alerts";
 import { handshakeMessage, readExtensions } from "./messages";
 import type { ClientIdentity } from "./handshake-common";
 
@@ -24,13 +24,22 @@ export interface CertRequest {
 function schemeList(r: Reader): number[] {
   const list = r.vec(2);
   const out: number[] = [];
-  if (list.left() < 2 || list.left() & 1) tlsFail(A_DECODE_ERROR, "TLS_DECODE", "empty or odd signature algorithm list");
+  if (list.left() < 2 || list.left() & 1) decodeError("empty or odd signature algorithm list");
   while (list.left() > 0) out.push(list.u16());
   return out;
 }
 
+/** Checks the form of a certificate_authorities list, DistinguishedName<1..2^16-1> each; the
+ *  configured chain is sent whatever they name. `empty`: an empty list is well-formed (TLS 1.2). */
+function checkAuthorities(list: Reader, empty: boolean): void {
+  let ok = empty || list.left() > 0;
+  while (list.left() > 0) if (!list.vecBytes(2).length) ok = false;
+  if (!ok) decodeError("bad certificate_authorities");
+}
+
 /** TLS 1.3 CertificateRequest (RFC 8446 §4.3.2): context, extensions (signature_algorithms
- *  required; certificate_authorities and others are read and not used). */
+ *  required; certificate_authorities (§4.2.4, authorities<3..2^16-1>) checked for form and not
+ *  used; others ignored). */
 export function parseCertRequest13(body: Uint8Array): CertRequest {
   const r = new Reader(body);
   const context = r.vecBytes(1);
@@ -40,6 +49,12 @@ export function parseCertRequest13(body: Uint8Array): CertRequest {
   const sr = new Reader(sa);
   const schemes = schemeList(sr);
   sr.done();
+  const ca = ext[C.EXT_CERTIFICATE_AUTHORITIES];
+  if (ca) {
+    const cr = new Reader(ca);
+    checkAuthorities(cr.vec(2), false);
+    cr.done();
+  }
   return { context: context, schemes: schemes, types: null };
 }
 
@@ -47,11 +62,11 @@ export function parseCertRequest13(body: Uint8Array): CertRequest {
 export function parseCertRequest12(body: Uint8Array): CertRequest {
   const r = new Reader(body);
   const t = r.vecBytes(1);
-  if (!t.length) tlsFail(A_DECODE_ERROR, "TLS_DECODE", "CertificateRequest without certificate types");
+  if (!t.length) decodeError("CertificateRequest without certificate types");
   const types: number[] = [];
   for (let i = 0; i < t.length; i++) types.push(t[i]);
   const schemes = schemeList(r);
-  r.vecBytes(2); // certificate_authorities: the configured chain is sent whatever they are
+  checkAuthorities(r.vec(2), true);
   r.done();
   return { context: null, schemes: schemes, types: types };
 }

@@ -1,6 +1,6 @@
 // Reading and writing TLS wire structures (RFC 8446 §3): integers, length-prefixed vectors.
 // Malformed input throws a decode_error alert.
-import { tlsFail, A_DECODE_ERROR } from "./alerts";
+import { decodeError } from "./alerts";
 
 export class Reader {
   b: Uint8Array;
@@ -12,7 +12,7 @@ export class Reader {
     this.end = end === undefined ? b.length : end;
   }
   need(n: number): void {
-    if (this.p + n > this.end) tlsFail(A_DECODE_ERROR, "TLS_DECODE", "message truncated");
+    if (this.p + n > this.end) decodeError("message truncated");
   }
   u8(): number { this.need(1); return this.b[this.p++]; }
   u16(): number { this.need(2); const v = (this.b[this.p] << 8) | this.b[this.p + 1]; this.p += 2; return v; }
@@ -29,7 +29,7 @@ export class Reader {
   }
   vecBytes(lenBytes: number): Uint8Array { const r = this.vec(lenBytes); return r.b.subarray(r.p, r.end); }
   left(): number { return this.end - this.p; }
-  done(): void { if (this.p !== this.end) tlsFail(A_DECODE_ERROR, "TLS_DECODE", "trailing bytes in message"); }
+  done(): void { if (this.p !== this.end) decodeError("trailing bytes in message"); }
 }
 
 export class Writer {

@@ -33,6 +33,7 @@ export const EXT_PRE_SHARED_KEY = 41;
 export const EXT_EARLY_DATA = 42;
 export const EXT_SUPPORTED_VERSIONS = 43;
 export const EXT_COOKIE = 44;
+export const EXT_CERTIFICATE_AUTHORITIES = 47;
 export const EXT_PSK_KEY_EXCHANGE_MODES = 45;
 export const EXT_SIGNATURE_ALGORITHMS_CERT = 50;
 export const EXT_KEY_SHARE = 51;

@@ -14,7 +14,7 @@ import { runSliced, SLICE_SECONDS } from "../util/job";
 import { concat } from "../util/bytes";
 import { EtError } from "../errors";
 import { CT_ALERT, CT_APPLICATION_DATA } from "./constants";
-import { alertFor, refusalError, tlsFail, A_CLOSE_NOTIFY, A_DECODE_ERROR, A_UNEXPECTED_MESSAGE } from "./alerts";
+import { alertFor, refusalError, tlsFail, A_CLOSE_NOTIFY, A_UNEXPECTED_MESSAGE, A_USER_CANCELED, unexpectedMessage, decodeError } from "./alerts";
 import type { RecordLayer } from "./record";
 import type { HandshakeMessage, HandshakeReader } from "./messages";
 import type { ConnectionInfo } from "./client13";
@@ -22,6 +22,13 @@ import type { ConnectionInfo } from "./client13";
 declare function getTime(): number;
 
 export type State = (m: HandshakeMessage) => Job<any> | null;
+
+// Bounds on runs of records that carry nothing, so that a peer cannot keep us busy without
+// progress (BoringSSL's and rustls's limits): empty records and ignored warning alerts in a row
+// (reset by any record with content), KeyUpdates without application data between them.
+export const MAX_EMPTY_RECORDS = 32;
+export const MAX_WARNING_ALERTS = 4;
+export const MAX_KEY_UPDATES = 32;
 
 export abstract class Engine {
   onSend: (b: Uint8Array) => void;
@@ -40,8 +47,14 @@ export abstract class Engine {
   private yielding: boolean;
   protected closed: boolean;
   /** Warning-level alerts other than close_notify change nothing (TLS 1.2: no_renegotiation,
-   *  unrecognized_name, ...). */
+   *  unrecognized_name, ...; also before the ServerHello when TLS 1.2 is offered). */
   protected ignoreWarnings: boolean;
+  /** Current runs: empty records, ignored warning alerts, KeyUpdates (see MAX_*). */
+  protected emptyRun: number;
+  protected warningRun: number;
+  protected keyUpdateRun: number;
+  /** TLS 1.3: we answered a KeyUpdate request and sent no application data since. */
+  protected keyUpdateAnswered: boolean;
   /** How we answered a CertificateRequest: 0 not asked, 1 with no certificate, 2 with ours.
    *  An alert after an answer may be the server refusing the device (CLIENT_CERT_REJECTED). */
   protected certAnswer: number;
@@ -52,6 +65,7 @@ export abstract class Engine {
     this.onProgress = nop;
     this.rec = rec; this.hs = hs;
     this.state = null; this.busy = false; this.yielding = false; this.closed = false; this.ignoreWarnings = false; this.certAnswer = 0;
+    this.emptyRun = 0; this.warningRun = 0; this.keyUpdateRun = 0; this.keyUpdateAnswered = false;
   }
 
   /** The state after the handshake (post-handshake messages). */
@@ -72,6 +86,7 @@ export abstract class Engine {
   write(data: Uint8Array): void {
     if (this.closed || this.state !== this.connected) throw new EtError("TLS_NOT_CONNECTED", "write before the handshake finished or after close");
     sendRecords(this, CT_APPLICATION_DATA, data);
+    this.keyUpdateAnswered = false;
   }
 
   /** Sends close_notify; the connection takes no more writes. */
@@ -156,6 +171,7 @@ export abstract class Engine {
         if (big) { e.run(big); return; }
         const r = e.rec.next();
         if (!r) return;
+        e.countRun(r.type, r.data.length);
         e.onRecord(r.type, r.data);
       }
     } catch (err) {
@@ -163,18 +179,35 @@ export abstract class Engine {
     }
   }
 
-  /** Application data and unknown record types, the same in both versions. */
-  protected onOtherRecord(type: number, data: Uint8Array): void {
-    if (type !== CT_APPLICATION_DATA) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "record of unknown type " + type);
-    if (this.state !== this.connected) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "application data before the handshake finished");
-    if (this.hs.pending()) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "application data inside a handshake message");
-    if (data.length) notify(this.onData, data);
+  /** Counts runs of empty records; a record with content ends both runs (an alert is counted
+   *  in onAlert). */
+  private countRun(type: number, length: number): void {
+    if (length === 0) {
+      if (++this.emptyRun > MAX_EMPTY_RECORDS) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_TOO_MANY_EMPTY_RECORDS", "too many empty records");
+    } else if (type !== CT_ALERT) {
+      this.emptyRun = 0;
+      this.warningRun = 0;
+    }
   }
 
-  /** A received alert. close_notify ends the connection cleanly; TLS 1.2 ignores other warnings
-   *  (ignoreWarnings), TLS 1.3 treats every other alert as an error whatever its level (§6.2). */
+  /** Application data and unknown record types, the same in both versions. */
+  protected onOtherRecord(type: number, data: Uint8Array): void {
+    if (type !== CT_APPLICATION_DATA) unexpectedMessage("record of unknown type " + type);
+    if (this.state !== this.connected) unexpectedMessage("application data before the handshake finished");
+    if (this.hs.pending()) unexpectedMessage("application data inside a handshake message");
+    if (data.length) {
+      this.keyUpdateRun = 0;
+      notify(this.onData, data);
+    }
+  }
+
+  /** A received alert. close_notify ends the connection cleanly. TLS 1.2 ignores other warnings
+   *  (ignoreWarnings). TLS 1.3 treats every other alert as an error whatever its level (§6.2),
+   *  except a user_canceled warning: it cancels nothing by itself and "SHOULD be followed by a
+   *  close_notify" (§6.1), so it is ignored and the close_notify ends the connection (as
+   *  BoringSSL, OpenSSL and NSS do). Ignored warnings count towards MAX_WARNING_ALERTS. */
   protected onAlert(data: Uint8Array): void {
-    if (data.length !== 2) tlsFail(A_DECODE_ERROR, "TLS_DECODE", "alert of " + data.length + " bytes");
+    if (data.length !== 2) decodeError("alert of " + data.length + " bytes");
     if (data[1] === A_CLOSE_NOTIFY) {
       // Answer with our own close_notify before the socket closes (RFC 8446 §6.1: each party
       // sends one before closing its write side); without it OpenSSL logs "unexpected eof while reading".
@@ -183,7 +216,10 @@ export abstract class Engine {
       notify(this.onEnd, undefined);
       return;
     }
-    if (data[0] === 1 && this.ignoreWarnings) return;
+    if (data[0] === 1 && (this.ignoreWarnings || data[1] === A_USER_CANCELED)) {
+      if (++this.warningRun > MAX_WARNING_ALERTS) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_TOO_MANY_WARNING_ALERTS", "too many warning alerts");
+      return;
+    }
     this.closed = true;
     const refused = this.certAnswer ? refusalError(data[1], this.certAnswer === 2) : null;
     notify(this.onError, refused || new EtError("TLS_ALERT_RECEIVED", "the server sent alert " + data[1], { alert: data[1], received: true }));
@@ -199,7 +235,7 @@ export abstract class Engine {
   }
 
   protected expect(m: HandshakeMessage, type: number, what: string): void {
-    if (m.type !== type) tlsFail(A_UNEXPECTED_MESSAGE, "TLS_UNEXPECTED_MESSAGE", "expected " + what + ", got handshake message " + m.type);
+    if (m.type !== type) unexpectedMessage("expected " + what + ", got handshake message " + m.type);
   }
 }
 

@@ -42,6 +42,9 @@ export interface Session12 {
   peer: PeerIdentity;
   alpn: string | null;
   host: string;
+  /** The ECDHE group of the full handshake (0 for RSA key transport): a resumed connection
+   *  reports it, as the keys still come from that exchange. */
+  group: number;
 }
 
 /** Handshake message type 0 (TLS 1.2 only): a server asking to renegotiate. */

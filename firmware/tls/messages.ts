@@ -5,7 +5,7 @@ import {
   EXT_ALPN, EXT_COOKIE, EXT_KEY_SHARE, EXT_MAX_FRAGMENT_LENGTH, EXT_PRE_SHARED_KEY, EXT_PSK_KEY_EXCHANGE_MODES, EXT_RECORD_SIZE_LIMIT,
   EXT_SERVER_NAME, EXT_SIGNATURE_ALGORITHMS, EXT_SUPPORTED_GROUPS, EXT_SUPPORTED_VERSIONS, HRR_RANDOM, HT_CLIENT_HELLO, TLS12, TLS13,
 } from "./constants";
-import { tlsFail, A_DECODE_ERROR, A_ILLEGAL_PARAMETER, A_PROTOCOL_VERSION, A_UNEXPECTED_MESSAGE, A_UNSUPPORTED_EXTENSION } from "./alerts";
+import { tlsFail, A_ILLEGAL_PARAMETER, A_PROTOCOL_VERSION, A_UNEXPECTED_MESSAGE, A_UNSUPPORTED_EXTENSION, decodeError } from "./alerts";
 
 export interface HandshakeMessage {
   type: number;
@@ -160,13 +160,15 @@ export function parseServerHello(body: Uint8Array, allowed: number[] | null): Se
   const legacy = r.u16();
   const random = r.bytes(32);
   const sessionId = r.vecBytes(1);
+  // legacy_session_id_echo<0..32> (RFC 8446 §4.1.3, RFC 5246 §7.4.1.3): longer is malformed.
+  if (sessionId.length > 32) decodeError("session id over 32 bytes");
   const suite = r.u16();
   if (r.u8() !== 0) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_COMPRESSION", "ServerHello chose a compression method");
   const ext = r.left() > 0 ? readExtensions(r, allowed, "ServerHello") : {};
   let version = legacy;
   const sv = ext[EXT_SUPPORTED_VERSIONS];
   if (sv) {
-    if (sv.length !== 2) tlsFail(A_DECODE_ERROR, "TLS_DECODE", "supported_versions in ServerHello");
+    if (sv.length !== 2) decodeError("supported_versions in ServerHello");
     version = (sv[0] << 8) | sv[1];
   }
   // TLS 1.3 is chosen through supported_versions only, and that names nothing else (§4.2.1):

@@ -47,7 +47,7 @@ after(async () => { for (const s of servers) await s.close(); });
 /**
  * Runs the scripted server with `serverOpts` (chain added) and the client against it.
  * client: { opts (tls.connect options), send, echo, end (ms), connects, early (write() at once,
- * before the handshake: r.early is the code thrown) }.
+ * before the handshake: r.early is the code thrown), timeoutMs (for the whole app, default 30 s) }.
  * Returns { r (the client's last connection), rs (all), out (the server's view of the last
  * connection), outs }.
  */
@@ -56,7 +56,7 @@ export async function talk(serverOpts, client = {}) {
   servers.push(srv);
   const connects = client.connects || 1;
   const rs = await runApp(APP, {
-    timeoutMs: 30000,
+    timeoutMs: client.timeoutMs || 30000,
     globals: { PORT: srv.port, CA: root.pem, OPTS: client.opts || {}, SEND: client.send || "", ECHO: !!client.echo, END: client.end || 300, CONNECTS: connects, EARLY: !!client.early },
   });
   const end = Date.now() + 5000;

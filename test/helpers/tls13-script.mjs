@@ -1,4 +1,4 @@
-// A scripted TLS 1.3 server for tests (Node's crypto, X25519 or P-256 + TLS_AES_128_GCM_SHA256, ECDSA
+// A scripted TLS 1.3 server for tests (Node's crypto, X25519, P-256 or P-384 + TLS_AES_128_GCM_SHA256, ECDSA
 // P-256 CertificateVerify): it sends the server flight in the order a test asks for (messages skipped,
 // repeated, swapped, or raw bytes), then reads what the client sends back, decrypting it, so a test
 // sees exactly which alert the client sent and whether it was encrypted. Not a general server:
@@ -103,8 +103,8 @@ function keyExchange(group, peer) {
     const key = crypto.createPublicKey({ key: Buffer.concat([X25519_SPKI, peer]), format: "der", type: "spki" });
     return { pub, shared: crypto.diffieHellman({ privateKey: kp.privateKey, publicKey: key }) };
   }
-  if (group === 0x17) {
-    const e = crypto.createECDH("prime256v1");
+  if (group === 0x17 || group === 0x18) {
+    const e = crypto.createECDH(group === 0x17 ? "prime256v1" : "secp384r1");
     const pub = e.generateKeys();
     return { pub, shared: e.computeSecret(peer) };
   }
@@ -117,7 +117,8 @@ const nextKeys = (k) => trafficKeys(expandLabel(k.secret, "traffic upd", Buffer.
  * Starts the server. opts:
  *   chain: { leaf: { keyFile, der }, inter: { der } } (ECDSA P-256 leaf)
  *   hrr: HelloRetryRequests to send, one per ClientHello before the ServerHello; each
- *     { group, cookie, suite, exts: [Buffer] (replaces the extensions), ccs: true (a CCS after it) }.
+ *     { group, cookie, suite, exts: [Buffer] (replaces the extensions), ccs: true (a CCS after it),
+ *     recordExtra: handshake bytes sent in the HelloRetryRequest's record after it }.
  *   serverHello: (sh, ctx) => void, alters the ServerHello's fields before it is sent:
  *     { legacy, random, sid, suite, compression, exts: [Buffer] (supported_versions, key_share),
  *       trailing }. ctx.group, ctx.pub: the key share the server uses.
@@ -204,7 +205,7 @@ export async function scriptedServer(opts) {
         .concat(spec.cookie ? [extension(44, vec(2, spec.cookie))] : []);
       const hrr = handshake(2, serverHelloBody({ legacy: 0x0303, random: HRR_RANDOM, sid: ch.sid, suite: spec.suite || 0x1301, exts }));
       th.update(hrr);
-      sock.write(records(hrr, null));
+      sock.write(spec.recordExtra ? plainRecord(22, Buffer.concat([hrr, spec.recordExtra])) : records(hrr, null));
       if (spec.ccs) ctx.plain(20, u8(1));
       awaitingHello = true;
     }
@@ -215,8 +216,8 @@ export async function scriptedServer(opts) {
       out.clientHellos.push(ch);
       th.update(msg);
       if (out.clientHellos.length <= hrrs.length) { sendRetry(ch, hrrs[out.clientHellos.length - 1]); return; }
-      const group = ch.shares[0x1d] ? 0x1d : ch.shares[0x17] ? 0x17 : 0;
-      if (!group) { out.error = "no X25519 or P-256 key share"; sock.destroy(); return; }
+      const group = ch.shares[0x1d] ? 0x1d : ch.shares[0x17] ? 0x17 : ch.shares[0x18] ? 0x18 : 0;
+      if (!group) { out.error = "no X25519, P-256 or P-384 key share"; sock.destroy(); return; }
       const kx = keyExchange(group, ch.shares[group]);
       ctx.group = group; ctx.pub = kx.pub;
       const sh = { legacy: 0x0303, random: crypto.randomBytes(32), sid: ch.sid, suite: 0x1301, compression: 0,

@@ -38,9 +38,9 @@ function ok(r, what) {
 // OpenSSL names for the schemes, and how its page reports the client's signature.
 const SCHEMES = [
   { key: "p256", sigalgs: "ECDSA+SHA256", type: "ECDSA", digest: "SHA256", versions: ["1.3", "1.2"] },
-  // TLS 1.3 only: in TLS 1.2 OpenSSL also wants the client key's curve among the client's
-  // supported_groups (tls12_check_peer_sigalg: "wrong curve"), and P-384 key exchange is not offered.
-  { key: "p384", sigalgs: "ECDSA+SHA384", type: "ECDSA", digest: "SHA384", versions: ["1.3"] },
+  // In TLS 1.2 OpenSSL also wants the client key's curve among the client's supported_groups
+  // (tls12_check_peer_sigalg: "wrong curve"): P-384 is offered there (last, without a key share).
+  { key: "p384", sigalgs: "ECDSA+SHA384", type: "ECDSA", digest: "SHA384", versions: ["1.3", "1.2"] },
   { key: "rsa", sigalgs: "rsa_pss_rsae_sha256", type: "RSA-PSS", digest: "SHA256", versions: ["1.3", "1.2"] },
   { key: "rsa", sigalgs: "rsa_pss_rsae_sha384", type: "RSA-PSS", digest: "SHA384", versions: ["1.3", "1.2"] },
   { key: "rsa", sigalgs: "rsa_pss_rsae_sha512", type: "RSA-PSS", digest: "SHA512", versions: ["1.3", "1.2"] },

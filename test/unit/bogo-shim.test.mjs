@@ -50,6 +50,7 @@ test("connect plan: versions, groups and names tls.connect can express", () => {
   assert.throws(() => connectPlan({ noTls13: true }), Unimplemented);
   assert.throws(() => connectPlan({ curves: [0x001d] }), Unimplemented);
   assert.doesNotThrow(() => connectPlan({ curves: [0x0018, 0x0017, 0x001d] }));
+  assert.throws(() => connectPlan({ curves: [0x0017, 0x001d] }), Unimplemented); // P-384 is offered too
   assert.throws(() => connectPlan({ hostName: "example.com" }), Unimplemented);
   assert.deepEqual(connectPlan({ certFile: "/x", keyFile: "/y" }).clientCert, { certFile: "/x", keyFile: "/y" });
   assert.throws(() => connectPlan({ certFile: "/x" }), Unimplemented);

@@ -158,7 +158,7 @@ export function parseFlags(argv) {
 
 // Groups our client offers (client13.ts): a -curves list must allow all of them, as the
 // client's group list cannot be narrowed through tls.connect.
-export const OFFERED_GROUPS = [0x001d, 0x0017];
+export const OFFERED_GROUPS = [0x001d, 0x0017, 0x0018];
 
 /**
  * The tls.connect options and checks for one connection's configuration. Throws Unimplemented

@@ -24,7 +24,7 @@ import { parseFlags, connectPlan, Unimplemented, UNIMPLEMENTED } from "./flags.m
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const BUNDLE = process.env.BOGO_BUNDLE || path.join(ROOT, "dist/linux/espruino-tls.js");
 const NAME = "test";
-const CONNECTION_MS = 30000;
+const CONNECTION_MS = 120000; // generous: on a loaded machine a P-384 handshake in the mock takes tens of seconds
 
 // IANA ids of the suites our client speaks, to compare -expect-cipher with info.suite.
 const SUITE_IDS = {
@@ -44,6 +44,8 @@ function bogoXor(d) {
   return r;
 }
 function bogoConnect(o) {
+  // No -trust-cert (the runner's certificate is garbage): an anchor source that trusts nothing.
+  if (o.connect.ca === null) o.connect.ca = { findByIssuer: function () { return []; } };
   var s = etls.tls.connect(o.connect, function (info) {
     report("connected", { version: info.version, suite: info.suite, group: info.group, alpn: info.alpn, resumed: !!info.resumed });
     for (var i = 0; i < o.initialWrites; i++) s.write(o.initialWrite);
@@ -146,7 +148,8 @@ async function run(argv) {
   const plans = [connectPlan(cfgs.initial)];
   for (let i = 0; i < (cfgs.initial.resumeCount || 0); i++) plans.push(connectPlan(cfgs.resume));
   for (const p of plans) if (p.shutsDown && p.checks.checkCloseNotify) throw new Unimplemented("-shim-shuts-down with -check-close-notify: end() does not wait for the peer's close_notify");
-  const ca = readFileSync(cfgs.initial.trustCert, "latin1");
+  // The runner passes an empty -trust-cert when its certificate cannot be parsed (GarbageCertificate).
+  const ca = cfgs.initial.trustCert ? readFileSync(cfgs.initial.trustCert, "latin1") : null;
   const relay = await startRelay(cfgs.initial);
   const board = createBoard({ board: "linux" });
   try {
