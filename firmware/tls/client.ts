@@ -101,8 +101,8 @@ export class TlsClient {
   }
 
   /** See Engine.transportClosed. */
-  transportClosed(): boolean {
-    return this.c12 ? this.c12.transportClosed() : this.c13.transportClosed();
+  transportClosed(later?: () => void): boolean {
+    return this.c12 ? this.c12.transportClosed(later) : this.c13.transportClosed(later);
   }
 
   abort(): void {

@@ -45,6 +45,9 @@ export abstract class Engine {
   protected busy: boolean;
   /** busy only until resume()'s timer: no Job is running. */
   private yielding: boolean;
+  /** Set by transportClosed() while a record's Job runs after the handshake: called once the
+   *  records behind it have been processed (or the engine has closed). */
+  private afterDrain: (() => void) | null;
   protected closed: boolean;
   /** Warning-level alerts other than close_notify change nothing (TLS 1.2: no_renegotiation,
    *  unrecognized_name, ...; also before the ServerHello when TLS 1.2 is offered). */
@@ -64,7 +67,7 @@ export abstract class Engine {
     this.onSend = nop; this.onConnected = nop; this.onData = nop; this.onEnd = nop; this.onError = nop;
     this.onProgress = nop;
     this.rec = rec; this.hs = hs;
-    this.state = null; this.busy = false; this.yielding = false; this.closed = false; this.ignoreWarnings = false; this.certAnswer = 0;
+    this.state = null; this.busy = false; this.yielding = false; this.afterDrain = null; this.closed = false; this.ignoreWarnings = false; this.certAnswer = 0;
     this.emptyRun = 0; this.warningRun = 0; this.keyUpdateRun = 0; this.keyUpdateAnswered = false;
   }
 
@@ -103,22 +106,31 @@ export abstract class Engine {
    *  (application data, then close_notify: a response and the server's close in one read used to
    *  end the connection with "end" and no data). When a Job is running (a server refusing our
    *  certificate while we sign our CertificateVerify), an alert waiting behind it is reported
-   *  instead of being lost to a "closed during the handshake". True when that closed the engine. */
-  transportClosed(): boolean {
+   *  instead of being lost to a "closed during the handshake". After the handshake the running
+   *  Job is a big record's decryption: then `later` is called once it and the records behind it
+   *  have been processed, and the result is true (the caller waits for `later`). */
+  transportClosed(later?: () => void): boolean {
     if (this.closed) return true;
     if (!this.busy || this.yielding) {
       this.busy = false;
       this.yielding = false;
       Engine.pump(this, true);
-      if (this.closed || !this.busy) return this.closed;
-      // pump started a Job (a big record): what follows it is checked for an alert below.
+      if (this.closed || !this.busy) return false;
+      // pump started a Job (a big record): what follows it is processed after it, below.
     }
+    if (later && this.state === this.connected) { this.afterDrain = later; return true; }
     try {
       for (let r = this.rec.next(); r; r = this.rec.next()) {
-        if (r.type === CT_ALERT) { this.onAlert(r.data); return this.closed; }
+        if (r.type === CT_ALERT) { this.onAlert(r.data); return false; }
       }
     } catch (ignored) { /* a broken record: the connection is gone anyway */ }
     return false;
+  }
+
+  /** The transport's close waited for the records behind a Job (transportClosed): report it. */
+  private static drained(e: Engine): void {
+    const f = e.afterDrain;
+    if (f && (e.closed || !e.busy)) { e.afterDrain = null; f(); }
   }
 
   /** The connection is gone (cut, timed out): nothing more is processed or sent, and a sliced
@@ -129,7 +141,7 @@ export abstract class Engine {
     const self = this;
     this.busy = true;
     runSliced(job, function (err: any) {
-      if (err) { self.busy = false; self.fail(err); return; }
+      if (err) { self.busy = false; self.fail(err); Engine.drained(self); return; }
       // The job's last slice may have used its whole budget: the messages after it (decrypted,
       // parsed, hashed) wait for a slice of their own.
       self.resume();
@@ -170,13 +182,14 @@ export abstract class Engine {
         const big = e.rec.openJob();
         if (big) { e.run(big); return; }
         const r = e.rec.next();
-        if (!r) return;
+        if (!r) break;
         e.countRun(r.type, r.data.length);
         e.onRecord(r.type, r.data);
       }
     } catch (err) {
       e.fail(err);
     }
+    Engine.drained(e);
   }
 
   /** Counts runs of empty records; a record with content ends both runs (an alert is counted

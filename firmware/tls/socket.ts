@@ -171,21 +171,27 @@ export class TlsSocket extends Emitter {
     s.on("error", function (e: any) { self.fail(new EtError("NET_ERROR", "network error: " + (e && e.message ? e.message : e))); });
     s.on("close", function () {
       self.netClosed = true;
-      // An alert still waiting behind a running Job is reported (through onError) first.
-      if (!self.closed) self.tls.transportClosed();
-      if (!self.ended && !self.closed && self.tls.isConnected()) {
-        self.truncated = true;
-        // TLS 1.3 servers refuse a client certificate after the handshake looked finished; when
-        // the app wrote at once, the server's TCP reset can destroy its alert before it is read.
-        const hint = self.certAsked ? " (right after client authentication: the server may have refused the client certificate and its alert was lost)" : "";
-        self.emit("error", new EtError("TLS_TRUNCATED", "the connection closed without close_notify" + hint));
-      }
-      else if (!self.info && !self.closed) self.emit("error", new EtError("TLS_TRUNCATED", "the connection closed during the handshake"));
-      // Nothing more can be sent: drop the queue so that shut() finishes at once.
-      self.out = ""; self.waiting = false;
-      self.shut();
-      self.finish();
+      // What arrived before the close is processed first: records behind a big record still
+      // being decrypted (the engine calls back when done), an alert behind a running Job.
+      if (!self.closed && self.tls.transportClosed(function () { self.netGone(); })) return;
+      self.netGone();
     });
+  }
+
+  /** The TCP connection has closed and what it delivered has been processed. */
+  private netGone(): void {
+    if (!this.ended && !this.closed && this.tls.isConnected()) {
+      this.truncated = true;
+      // TLS 1.3 servers refuse a client certificate after the handshake looked finished; when
+      // the app wrote at once, the server's TCP reset can destroy its alert before it is read.
+      const hint = this.certAsked ? " (right after client authentication: the server may have refused the client certificate and its alert was lost)" : "";
+      this.emit("error", new EtError("TLS_TRUNCATED", "the connection closed without close_notify" + hint));
+    }
+    else if (!this.info && !this.closed) this.emit("error", new EtError("TLS_TRUNCATED", "the connection closed during the handshake"));
+    // Nothing more can be sent: drop the queue so that shut() finishes at once.
+    this.out = ""; this.waiting = false;
+    this.shut();
+    this.finish();
   }
 
   private queue(s: string): void {
