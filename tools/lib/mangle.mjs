@@ -11,7 +11,10 @@
 //             process.memory() fields, JSON.parse results...), or names it in an object literal
 //             passed where an any is expected, or passes a value of a firmware type to an any
 //             parameter (JSON.stringify, emit's payloads, Espruino calls): then every property
-//             name of that type, recursively, is kept (those objects leave the bundle);
+//             name of that type, recursively, is kept (those objects leave the bundle); and the
+//             other way: an any taken as a firmware type (cast, typed variable or assignment, an
+//             any argument to a typed parameter: e.g. the caller's options object), whose keys
+//             come from outside;
 //   public    it is reachable from the exports of firmware/index.ts (test bundle: and testing.ts)
 //             (export names, members of exported objects and classes, option, result, event and
 //             error types of their functions, recursively; private/protected members excepted);
@@ -134,6 +137,13 @@ function firmwareNames() {
     if (d && d.dotDotDotToken && t.target) t = checker.getTypeArguments(t)[0] || t; // ...args: any[]
     return isOpen(t);
   };
+  // A value typed any (what the caller passed: options objects, Storage/JSON data) that the
+  // firmware takes as one of its own types keeps that type's names: its keys come from outside.
+  const keepParamType = (sig, i, reason) => {
+    const ps = sig.getParameters();
+    const p = ps[Math.min(i, ps.length - 1)];
+    if (p) keepType(checker.getTypeOfSymbolAtLocation(p, p.valueDeclaration || sig.getDeclaration()), reason);
+  };
   for (const sf of program.getSourceFiles()) {
     if (!sf.fileName.startsWith(FIRMWARE + path.sep) || sf.fileName.endsWith(".d.ts")) continue;
     const where = (n) => `${path.relative(ROOT, sf.fileName)}:${sf.getLineAndCharacterOfPosition(n.getStart()).line + 1}`;
@@ -159,7 +169,14 @@ function firmwareNames() {
         const sig = isOpen(callee) ? null : checker.getResolvedSignature(n);
         (n.arguments || []).forEach((a, i) => {
           if (!sig || openParam(sig, i)) keepType(checker.getTypeAtLocation(a), "outside: passed to an any parameter at " + where(a));
+          else if (isOpen(checker.getTypeAtLocation(a))) keepParamType(sig, i, "outside: an any passed to a firmware-typed parameter at " + where(a));
         });
+      } else if ((ts.isAsExpression(n) || ts.isTypeAssertionExpression(n)) && isOpen(checker.getTypeAtLocation(n.expression))) {
+        keepType(checker.getTypeAtLocation(n), "outside: an any cast to a firmware type at " + where(n));
+      } else if (ts.isVariableDeclaration(n) && n.type && n.initializer && isOpen(checker.getTypeAtLocation(n.initializer))) {
+        keepType(checker.getTypeAtLocation(n.type), "outside: an any (an option object of the caller) given a firmware type at " + where(n));
+      } else if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && isOpen(checker.getTypeAtLocation(n.right)) && !isOpen(checker.getTypeAtLocation(n.left))) {
+        keepType(checker.getTypeAtLocation(n.left), "outside: an any assigned to a firmware-typed place at " + where(n));
       }
       ts.forEachChild(n, visit);
     };
