@@ -43,6 +43,8 @@ function checkAuthorities(list: Reader, empty: boolean): void {
 export function parseCertRequest13(body: Uint8Array): CertRequest {
   const r = new Reader(body);
   const context = r.vecBytes(1);
+  // Zero length unless the request is post-handshake (§4.3.2), which this client never offers.
+  if (context.length) decodeError("CertificateRequest with a request context in the handshake");
   const ext = readExtensions(r, null, "CertificateRequest");
   const sa = ext[C.EXT_SIGNATURE_ALGORITHMS];
   if (!sa) tlsFail(A_MISSING_EXTENSION, "TLS_MISSING_EXTENSION", "CertificateRequest without signature_algorithms");

@@ -138,6 +138,11 @@ for (const [what, body] of [
   });
 }
 
+test("a CertificateRequest with a non-empty certificate_request_context in the handshake -> TLS_DECODE, decode_error (50)", T, async () => {
+  const withContext = (ctx) => ctx.hs(handshake(13, Buffer.concat([vec(1, Buffer.from([7])), vec(2, SIGALGS)])));
+  assertRefused(await talk({ flight: ["EE", withContext, "Cert", "CV", "Fin"] }), "TLS_DECODE", 50, true);
+});
+
 // ---- HelloRetryRequest ----------------------------------------------------------------------------------------
 
 test("HelloRetryRequest with an empty cookie -> TLS_DECODE, decode_error (50), no second ClientHello", T, async () => {
