@@ -16,16 +16,16 @@
 //   t13ClientRsa / t12ClientRsa     the same with an RSA-2048 device key (PKCS#1)
 //   t13Big             TLS 1.3 resumed, a 64 KB body (16 KB records) instead of 1 KB
 // A figure is the largest of a row's runs (the longest step is what a board must tolerate).
-import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { execFileSync } from "node:child_process";
+import { readFileSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import path from "node:path";
-import net from "node:net";
 import { Pki } from "./lib/pki.mjs";
 import { bundlePath } from "./lib/paths.mjs";
 import { buildBoard } from "./build.mjs";
 import { espruinoBin, prepareFlash, runInterpreter } from "./espruino-run.mjs";
 import { parseRows, plainOutput as plain } from "./lib/bench-progress.mjs";
+import { sServer } from "./bench-tls.mjs";
 import { PROBE, rtPrefix } from "./lib/slice-probe.mjs";
 
 /** The step a board may run without yielding (issue 15). */
@@ -103,30 +103,8 @@ function run(k) {
 run(0);
 `;
 
-function freePort() {
-  return new Promise((resolve) => { const s = net.createServer().listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => resolve(p)); }); });
-}
-
 /** openssl s_server -WWW serving small.txt and big.txt; resolves when it accepts connections. */
-async function sServer(chain, args) {
-  const port = await freePort();
-  const cwd = mkdtempSync(path.join(tmpdir(), "bench-slices-"));
-  for (const [name, n] of Object.entries(BODY)) {
-    let body = "";
-    for (let i = 0; body.length < n; i++) body += (i % 64 === 63 ? "\n" : String.fromCharCode(97 + (i * 7) % 26));
-    writeFileSync(path.join(cwd, name + ".txt"), body);
-  }
-  const child = spawn("openssl", ["s_server", "-accept", `127.0.0.1:${port}`, "-cert", chain.leaf.certFile, "-key", chain.leaf.keyFile,
-    "-cert_chain", chain.inter.certFile, "-WWW", "-quiet", ...args], { cwd, stdio: ["pipe", "ignore", "ignore"] });
-  const stop = () => { if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL"); rmSync(cwd, { recursive: true, force: true }); };
-  for (let i = 0; ; i++) {
-    const up = await new Promise((r) => { const c = net.connect(port, "127.0.0.1", () => { c.destroy(); r(true); }); c.on("error", () => r(false)); });
-    if (up) break;
-    if (i >= 100 || child.exitCode !== null) { stop(); throw new Error(`openssl s_server ${args.join(" ")} did not start`); }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { port, stop };
-}
+const slicesServer = (chain, args) => sServer(chain, args, { "small.txt": BODY.small, "big.txt": BODY.big });
 
 /** The device PKI: a client CA and P-256 / RSA-2048 device certificates (clientAuth). */
 function devices() {
@@ -213,7 +191,7 @@ export async function benchSlices({ real = false, build = true, rows = envList(p
       const chain = new Pki().chain({ leafKey: keys, interKey: keys, rootKey: keys });
       const ports = {};
       for (const [k, args] of Object.entries(SERVERS)) {
-        const s = await sServer(chain, args.flatMap((a) => (a === "CLIENTCA" ? ["-CAfile", dev.ca.certFile] : [a])));
+        const s = await slicesServer(chain, args.flatMap((a) => (a === "CLIENTCA" ? ["-CAfile", dev.ca.certFile] : [a])));
         started.push(s);
         ports[k] = s.port;
       }

@@ -215,18 +215,22 @@ function freePort() {
 }
 
 /** A directory holding the body file (printable bytes: the built-in hands the body over as text). */
-function bodyDir() {
+/** A temporary directory with the bodies to serve: file name -> size in bytes. */
+function bodyDir(files) {
   const dir = mkdtempSync(path.join(tmpdir(), "bench-tls-"));
-  let body = "";
-  for (let i = 0; body.length < BODY_BYTES; i++) body += (i % 64 === 63 ? "\n" : String.fromCharCode(97 + (i * 7) % 26));
-  writeFileSync(path.join(dir, BODY_FILE), body);
+  for (const [name, n] of Object.entries(files)) {
+    let body = "";
+    for (let i = 0; body.length < n; i++) body += (i % 64 === 63 ? "\n" : String.fromCharCode(97 + (i * 7) % 26));
+    writeFileSync(path.join(dir, name), body);
+  }
   return dir;
 }
 
-/** openssl s_server on 127.0.0.1 with the chain and extra args, serving the body file; resolves when it accepts connections. */
-export async function sServer(chain, args) {
+/** openssl s_server on 127.0.0.1 with the chain and extra args, serving `files` (name -> bytes;
+ *  default the body file); resolves when it accepts connections. */
+export async function sServer(chain, args, files = { [BODY_FILE]: BODY_BYTES }) {
   const port = await freePort();
-  const cwd = bodyDir();
+  const cwd = bodyDir(files);
   const child = spawn("openssl", ["s_server", "-accept", `127.0.0.1:${port}`, "-cert", chain.leaf.certFile, "-key", chain.leaf.keyFile,
     "-cert_chain", chain.inter.certFile, "-WWW", "-quiet", ...args], { cwd, stdio: ["pipe", "ignore", "ignore"] });
   const stop = () => { if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL"); rmSync(cwd, { recursive: true, force: true }); };
