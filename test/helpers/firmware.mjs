@@ -15,25 +15,17 @@
 // older than a file under firmware/ or boards/ (a test run on its own after an edit), a fresh
 // one is built into a temporary file (dist is left alone: other test processes may be reading
 // it).
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import vm from "node:vm";
 import { createBoard } from "../../tools/mock/board.mjs";
-import { ROOT, bundlePath } from "../../tools/lib/paths.mjs";
+import { ROOT, bundlePath, newestMtime } from "../../tools/lib/paths.mjs";
 import { buildBoard } from "../../tools/build.mjs";
 
 const LIBRARY = "espruino-tls-test";
 const TWO53 = 9007199254740992;
 
-function newestSource(dir) {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
 
 const built = {};
 /** Path of an up-to-date test bundle for `board` (see "Bundle freshness" above). */
@@ -41,7 +33,7 @@ export async function testBundlePath(board = "linux") {
   if (!built[board]) {
     built[board] = (async () => {
       const file = bundlePath(board, true);
-      const sources = Math.max(newestSource(path.join(ROOT, "firmware")), newestSource(path.join(ROOT, "boards")));
+      const sources = Math.max(newestMtime(path.join(ROOT, "firmware")), newestMtime(path.join(ROOT, "boards")));
       if (existsSync(file) && statSync(file).mtimeMs >= sources) return file;
       const dir = mkdtempSync(path.join(tmpdir(), "etls-test-bundle-"));
       process.on("exit", () => rmSync(dir, { recursive: true, force: true }));

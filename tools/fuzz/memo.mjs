@@ -18,6 +18,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from
 import path from "node:path";
 import { buildBoard } from "../build.mjs";
 import { ROOT } from "./paths.mjs";
+import { newestMtime } from "../lib/paths.mjs";
 
 export const MEMO = [
   { file: "firmware/crypto/x25519.ts", name: "x25519Job", args: "bb" },
@@ -49,18 +50,10 @@ export function memoPlugin(list = MEMO) {
   };
 }
 
-function newest(dir) {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
 
 /** The fuzz bundle for the current sources (fuzz-out/bundle/, built when missing). */
 export async function fuzzBundlePath(board = "linux") {
-  const stamp = Math.max(newest(path.join(ROOT, "firmware")), newest(path.join(ROOT, "boards")), statSync(new URL(import.meta.url)).mtimeMs, statSync(path.join(ROOT, "rollup.config.mjs")).mtimeMs);
+  const stamp = Math.max(newestMtime(path.join(ROOT, "firmware")), newestMtime(path.join(ROOT, "boards")), statSync(new URL(import.meta.url)).mtimeMs, statSync(path.join(ROOT, "rollup.config.mjs")).mtimeMs);
   const dir = path.join(ROOT, "fuzz-out", "bundle");
   const file = path.join(dir, `${board}-${Math.floor(stamp)}.js`);
   if (existsSync(file)) return file;
