@@ -4,7 +4,7 @@
 // sees when the server refuses the device.
 import type { Job } from "../util/job";
 import { andThen } from "../util/job";
-import { KEY_EC, KEY_RSA } from "../x509/cert";
+import { KEY_EC, KEY_ED25519, KEY_RSA } from "../x509/cert";
 import { signJob, signatureSchemes } from "../identity/sign";
 import { Reader, Writer } from "./codec";
 import * as C from "./constants";
@@ -80,7 +80,9 @@ function hex(n: number): string { return "0x" + ("000" + n.toString(16)).substr(
 export function chooseScheme(id: ClientIdentity, req: CertRequest): number {
   const key = id.key;
   if (req.types) {
-    const want = key.kind === KEY_RSA ? 1 : key.kind === KEY_EC ? 64 : -1;
+    // ecdsa_sign (64) covers EdDSA keys too (RFC 8422 §5.5); the scheme check below then needs
+    // ed25519 among the server's signature algorithms.
+    const want = key.kind === KEY_RSA ? 1 : key.kind === KEY_EC || key.kind === KEY_ED25519 ? 64 : -1;
     if (req.types.indexOf(want) < 0) {
       tlsFail(A_HANDSHAKE_FAILURE, "TLS_NO_SIGNATURE_SCHEME", "the server accepts client certificate types " + req.types.join(",") + " only, not this key's (" + (key.kind === KEY_RSA ? "RSA" : key.curve || "Ed25519") + ")");
     }

@@ -1,5 +1,5 @@
 // Client-certificate tests: a device PKI made at test time (a client CA, device certificates with
-// the clientAuth usage for P-256 and RSA-2048 keys, one from another CA, an expired one, an
+// the clientAuth usage for P-256, P-384, Ed25519 and RSA-2048 keys, one from another CA, an expired one, an
 // encrypted key), servers that require a client certificate (OpenSSL s_server -Verify, GnuTLS
 // gnutls-serv --require-client-cert), and the board-side app that connects with key/cert.
 import { execFileSync } from "node:child_process";
@@ -25,6 +25,7 @@ export function mtlsPki() {
   const p256 = device("device-p256", { issuer: ca });
   const p384 = device("device-p384", { issuer: ca, key: "ec384" });
   const rsa = device("device-rsa", { issuer: ca, key: "rsa" });
+  const ed25519 = device("device-ed25519", { issuer: ca, key: "ed25519" });
   const foreign = device("device-foreign", { issuer: other });
   const expired = device("device-expired", { issuer: ca, startDaysAgo: 40, days: 30 });
   // The same P-256 key in SEC1 ("EC PRIVATE KEY") and PKCS#1 for the RSA one, and encrypted.
@@ -32,7 +33,7 @@ export function mtlsPki() {
   const pkcs1 = execFileSync("openssl", ["rsa", "-in", rsa.keyFile, "-traditional"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
   const encrypted = execFileSync("openssl", ["pkey", "-in", p256.keyFile, "-aes256", "-passout", "pass:secret"], { encoding: "utf8" });
   const keyDer = execFileSync("openssl", ["pkey", "-in", p256.keyFile, "-outform", "DER"]);
-  made = { server, ca, other, p256, p384, rsa, foreign, expired, sec1, pkcs1, encrypted, keyDer, dir: pki.dir, pemToDer };
+  made = { server, ca, other, p256, p384, rsa, ed25519, foreign, expired, sec1, pkcs1, encrypted, keyDer, dir: pki.dir, pemToDer };
   return made;
 }
 

@@ -7,6 +7,7 @@ import { runApp } from "./board-app.mjs";
 const CONNECT_APP = `var t = require("espruino-tls"), r = { connected: false, data: "", errors: [] };
 var o = { host: HOST, port: PORT, ca: CA, timeout: 20000 };
 if (SERVERNAME) o.servername = SERVERNAME;
+if (KEY) { o.key = KEY; o.cert = CERT; }
 var s = t.tls.connect(o, function () {
   r.connected = true;
   if (SEND) s.write(SEND);
@@ -19,10 +20,10 @@ s.on("close", function () { done(r); });`;
 
 /** Connects to local `port` as `host` (servername: the name verified and sent as SNI when host
  *  is an address) trusting the PEM `ca`, or with ca null the CA store image `store` written to
- *  Storage as etls.ca; sends `send` once connected. */
-export async function connectApp(port, { ca, store = null, host = "localhost", servername = "", send = "" }) {
+ *  Storage as etls.ca; sends `send` once connected; `key`/`cert` (PEM): a client certificate. */
+export async function connectApp(port, { ca, store = null, host = "localhost", servername = "", send = "", key = "", cert = "" }) {
   const files = store ? { "etls.ca": Buffer.from(store).toString("latin1") } : {};
-  return runApp(CONNECT_APP, { timeoutMs: 30000, files, globals: { HOST: host, PORT: port, CA: ca, SEND: send, SERVERNAME: servername } });
+  return runApp(CONNECT_APP, { timeoutMs: 30000, files, globals: { HOST: host, PORT: port, CA: ca, SEND: send, SERVERNAME: servername, KEY: key, CERT: cert } });
 }
 
 export async function until(cond, ms = 3000) {

@@ -13,7 +13,7 @@ export const RESPONSE = "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok";
 /**
  * For one test file: { chain, server(opts), once(opts, send), closeAfter(...x) }. server() starts
  * a scripted server with `opts`; once() connects to a new one from a fresh board (sending `send`
- * when connected) and returns { r: the board's report, out: what the server saw }; everything
+ * when connected; `client`: more connectApp options, key and cert) and returns { r: the board's report, out: what the server saw }; everything
  * started or given to closeAfter() is closed after the file's tests.
  */
 export function conformance(label) {
@@ -26,9 +26,9 @@ export function conformance(label) {
     toClose.push(s);
     return s;
   }
-  async function once(opts, send = REQUEST) {
+  async function once(opts, send = REQUEST, client = {}) {
     const s = await server(opts);
-    const r = await connectApp(s.port, { ca: chain.root.pem, send });
+    const r = await connectApp(s.port, { ca: chain.root.pem, send, ...client });
     const out = await Promise.race([s.next(), new Promise((res) => setTimeout(() => res(null), 5000))]);
     assert.ok(out, "the server saw no connection close");
     return { r, out };

@@ -86,6 +86,13 @@ export function reply(ctx) {
  *   close() }. A result: { clientHello, alerts: [{ level, desc, encrypted }], finished (the
  *   client's Finished verified), appData: [Buffer], resumed, error }.
  */
+/** Client CertificateVerify schemes the server can check: Node's hash name (null: Ed25519) and
+ *  the RSA-PSS salt length. */
+const CLIENT_SCHEMES = {
+  0x0403: { hash: "sha256" }, 0x0503: { hash: "sha384" }, 0x0807: { hash: null },
+  0x0401: { hash: "sha256" }, 0x0804: { hash: "sha256", pss: 32 },
+};
+
 export async function scriptedServer12(opts) {
   const key = crypto.createPrivateKey(readFileSync(opts.chain.leaf.keyFile));
   const sessions = opts.sessions || new Map();
@@ -241,12 +248,35 @@ export async function scriptedServer12(opts) {
       if (opts.afterHandshake) opts.afterHandshake(ctx);
     }
 
+    /** The client's Certificate (kept in out.clientCerts as DER buffers) in answer to a request. */
+    function onClientCertificate(msg) {
+      const list = msg.subarray(7);
+      out.clientCerts = [];
+      for (let i = 0; i < list.length; i += 3 + list.readUIntBE(i, 3)) out.clientCerts.push(Buffer.from(list.subarray(i + 3, i + 3 + list.readUIntBE(i, 3))));
+      msgs.push(msg);
+    }
+
+    /** The client's CertificateVerify, checked by Node's crypto against its leaf's public key over
+     *  the handshake messages so far (TLS 1.2 signs the messages, RFC 5246 §7.4.8):
+     *  out.certVerify = { scheme, verified }. */
+    function onCertificateVerify(msg) {
+      const scheme = msg.readUInt16BE(4), sig = msg.subarray(8, 8 + msg.readUInt16BE(6));
+      const leaf = out.clientCerts && out.clientCerts[0] ? new crypto.X509Certificate(out.clientCerts[0]).publicKey : null;
+      const v = CLIENT_SCHEMES[scheme];
+      let verified = false;
+      if (leaf && v) verified = crypto.verify(v.hash, Buffer.concat(msgs), v.pss ? { key: leaf, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: v.pss } : leaf, sig);
+      out.certVerify = { scheme, verified };
+      msgs.push(msg);
+    }
+
     function onHandshake(data) {
       hsBuf = Buffer.concat([hsBuf, data]);
       while (hsBuf.length >= 4 && hsBuf.length >= 4 + hsBuf.readUIntBE(1, 3)) {
         const m = hsBuf.subarray(0, 4 + hsBuf.readUIntBE(1, 3));
         hsBuf = hsBuf.subarray(m.length);
         if (m[0] === 1 && !out.clientHello) onClientHello(m);
+        else if (m[0] === 11) onClientCertificate(m);
+        else if (m[0] === 15) onCertificateVerify(m);
         else if (m[0] === 16) onClientKeyExchange(m);
         else if (m[0] === 20) onClientFinished(m);
         else out.error = "unexpected handshake message " + m[0];

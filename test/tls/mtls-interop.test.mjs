@@ -24,6 +24,7 @@ const KEYS = {
   p256: () => ({ key: P().p256.keyPem, cert: P().p256.pem, cn: "device-p256" }),
   p384: () => ({ key: P().p384.keyPem, cert: P().p384.pem, cn: "device-p384" }),
   rsa: () => ({ key: P().pkcs1, cert: P().rsa.pem, cn: "device-rsa" }),
+  ed25519: () => ({ key: P().ed25519.keyPem, cert: P().ed25519.pem, cn: "device-ed25519" }),
 };
 // RSA signing arrives after ECDSA (firmware/crypto/rsa-sign.ts starts as a stub): the RSA cases
 // are skipped, and say so, while it is one.
@@ -47,11 +48,14 @@ const SCHEMES = [
   { key: "rsa", sigalgs: "RSA+SHA256", type: "RSA", digest: "SHA256", versions: ["1.2"] },
   { key: "rsa", sigalgs: "RSA+SHA384", type: "RSA", digest: "SHA384", versions: ["1.2"] },
   { key: "rsa", sigalgs: "RSA+SHA512", type: "RSA", digest: "SHA512", versions: ["1.2"] },
+  // TLS 1.2: OpenSSL's CertificateRequest lists ecdsa_sign (64) for an EdDSA key (RFC 8422 §5.5).
+  // Ed25519 signs the message itself: OpenSSL shows no digest.
+  { key: "ed25519", sigalgs: "ed25519", type: "ed25519", digest: null, versions: ["1.3", "1.2"] },
 ];
 
 for (const s of SCHEMES) {
   for (const v of s.versions) {
-    test(`OpenSSL TLS ${v} -client_sigalgs ${s.sigalgs}: the server verifies the ${s.key} device certificate (${s.type}+${s.digest})`,
+    test(`OpenSSL TLS ${v} -client_sigalgs ${s.sigalgs}: the server verifies the ${s.key} device certificate (${s.type}${s.digest ? "+" + s.digest : ""})`,
       { timeout: 90000, skip: s.key === "rsa" && !RSA_SIGNING ? "RSA signing not landed" : false }, async (t) => {
         if (!need(t, "openssl", "openssl")) return;
         const srv = await opensslMtls(v, ["-client_sigalgs", s.sigalgs]);
@@ -62,7 +66,8 @@ for (const s of SCHEMES) {
           assert.equal(r.version, v === "1.3" ? 0x0304 : 0x0303);
           assert.ok(r.steps.includes("client_certificate_verify"), r.steps.join(" "));
           assert.equal(pageClientCn(r.got), id.cn, "the server shows the device certificate it verified");
-          assert.match(r.got, new RegExp(`Peer signing digest: ${s.digest}`));
+          if (s.digest) assert.match(r.got, new RegExp(`Peer signing digest: ${s.digest}`));
+          else assert.doesNotMatch(r.got, /Peer signing digest/);
           assert.match(r.got, new RegExp(`Peer signature type: ${s.type}\\n`));
         } finally { await srv.stop(); }
       });
@@ -168,6 +173,22 @@ test("no signature scheme both sides accept (the server takes only RSA-PSS from 
       await new Promise((res) => setTimeout(res, 200));
       assert.match(srv.output(), /alert handshake failure|SSL alert number 40/);
       assert.doesNotMatch(srv.output(), /CN = device-p256/);
+    } finally { await srv.stop(); }
+  }
+});
+
+test("Ed25519 device key, the server takes only ECDSA+SHA256 from clients: TLS_NO_SIGNATURE_SCHEME before any certificate is sent (TLS 1.3 and 1.2)", { timeout: 90000 }, async (t) => {
+  if (!need(t, "openssl", "openssl")) return;
+  for (const v of ["1.3", "1.2"]) {
+    const srv = await opensslMtls(v, ["-client_sigalgs", "ECDSA+SHA256"]);
+    try {
+      const [r] = await getWith(srv.port, { key: P().ed25519.keyPem, cert: P().ed25519.pem }, { get: false });
+      assert.equal(r.error, "TLS_NO_SIGNATURE_SCHEME", `${v}: ${r.error} ${r.message}`);
+      // TLS 1.2: the certificate type (ecdsa_sign) fits the key; the scheme list does not.
+      assert.match(r.message, /the server accepts 0x0403, this key can make 0x0807/);
+      assert.ok(!r.steps.includes("client_certificate"), r.steps.join(" "));
+      await new Promise((res) => setTimeout(res, 200));
+      assert.doesNotMatch(srv.output(), /CN = device-ed25519/);
     } finally { await srv.stop(); }
   }
 });
