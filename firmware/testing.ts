@@ -9,6 +9,7 @@ import { nist as nistT } from "./testing/nist";
 import { x509t as x509T } from "./testing/x509t";
 import { fuzz as fuzzT } from "./testing/fuzz";
 import { sign as signT } from "./testing/sign";
+import { psk as pskT } from "./testing/psk";
 
 export * from "./index";
 export { util } from "./testing/util";
@@ -21,3 +22,4 @@ export const nist = HAS_TLS ? nistT : undefined;
 export const x509t = HAS_TLS ? x509T : undefined;
 export const fuzz = HAS_TLS ? fuzzT : undefined;
 export const sign = HAS_TLS ? signT : undefined;
+export const psk = HAS_TLS ? pskT : undefined;

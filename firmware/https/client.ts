@@ -15,7 +15,7 @@ import { parseUrl, resolveLocation } from "./url";
 import type { Url } from "./url";
 
 /** The tls.connect options a request passes through (documented in tls/socket.ts). */
-type TlsPassThrough = Pick<ConnectOptions, "ca" | "key" | "cert" | "timeout" | "recordSizeLimit" | "maxFragmentLength" | "tls12" | "rsaKeyExchange" | "session" | "pskKe" | "chainCache">;
+type TlsPassThrough = Pick<ConnectOptions, "ca" | "key" | "cert" | "psk" | "timeout" | "recordSizeLimit" | "maxFragmentLength" | "tls12" | "rsaKeyExchange" | "session" | "pskKe" | "chainCache">;
 
 export interface RequestOptions extends TlsPassThrough {
   url?: string;
@@ -71,7 +71,7 @@ export class ClientRequest extends Emitter {
     this.cb = cb;
     this.redirects = 0;
     // ca, key and cert resolved once for the request and its redirects (tls/options.ts).
-    this.setup = resolveOptions({ ca: o.ca, key: o.key, cert: o.cert });
+    this.setup = resolveOptions({ ca: o.ca, key: o.key, cert: o.cert, psk: o.psk });
     this.setup.alpn = ["http/1.1"];
     this.sock = null;
     this.idle = null;
@@ -99,8 +99,8 @@ export class ClientRequest extends Emitter {
   // A kept connection is reused only under the same trust anchors it was verified with, and
   // with the same client identity.
   private key(): string {
-    const id = this.setup.identity;
-    return this.url.host + ":" + this.url.port + "|" + anchorsVersion(this.setup.anchors) + (id ? "#" + id.id : "");
+    const id = this.setup.identity, psk = this.setup.psk;
+    return this.url.host + ":" + this.url.port + "|" + anchorsVersion(this.setup.anchors) + (id ? "#" + id.id : "") + (psk ? "~" + psk.id : "");
   }
 
   private send(): void {

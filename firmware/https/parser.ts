@@ -1,6 +1,7 @@
 // Incremental HTTP/1.1 response parser: status line, headers, then a body framed by
 // Content-Length, chunked transfer coding, or the connection's close. Limits on every size.
 import { EtError } from "../errors";
+import { isHexText } from "../util/bytes";
 
 export interface ParserEvents {
   head: (status: number, reason: string, headers: { [name: string]: string }) => void;
@@ -16,12 +17,7 @@ function fail(message: string): never { throw new EtError("HTTP_BAD_RESPONSE", m
 /** 1 to 8 hex digits (a chunk size up to 4 GB). Digits are tested before folding case: folded,
  *  control characters such as 0x10 read as "0" and the size became NaN, an endless loop (fuzzing). */
 function isHex(s: string): boolean {
-  if (!s.length || s.length > 8) return false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i), l = c | 32;
-    if (!((c >= 48 && c <= 57) || (l >= 97 && l <= 102))) return false;
-  }
-  return true;
+  return s.length <= 8 && isHexText(s);
 }
 
 export class ResponseParser {

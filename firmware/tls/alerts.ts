@@ -90,3 +90,20 @@ export function refusalError(alert: number, sent: boolean): EtError | null {
     : "the server requires a client certificate: pass `key` and `cert` (the device's private key and certificate)";
   return new EtError("CLIENT_CERT_REJECTED", "the server refused the client certificate (" + name + "): " + check, { alert: alert, name: name, received: true, sent: sent });
 }
+
+// Alerts that, during a handshake that offered an external PSK, mean the server did not accept
+// our identity or key (RFC 8446 §4.2.11: decrypt_error for a binder that does not verify;
+// RFC 4279 §2: unknown_psk_identity; TLS 1.2 with another key: bad_record_mac on our Finished;
+// handshake_failure from servers that find no usable PSK or suite; illegal_parameter is what
+// OpenSSL 3.0 sends for a binder that does not verify).
+const PSK_REFUSALS: { [alert: number]: string } = {
+  115: "unknown_psk_identity", 51: "decrypt_error", 20: "bad_record_mac", 40: "handshake_failure", 47: "illegal_parameter",
+};
+
+/** The error for an alert received during a PSK handshake, or null when it is not a refusal. */
+export function pskRefusal(alert: number): EtError | null {
+  const name = PSK_REFUSALS[alert];
+  if (!name) return null;
+  return new EtError("PSK_REJECTED", "the server refused the PSK (" + name + "): check its identity, key and hash",
+    { alert: alert, name: name, received: true });
+}

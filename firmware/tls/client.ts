@@ -10,6 +10,7 @@ import type { ClientOptions, ConnectionInfo, SessionTicket } from "./client13";
 import { Client12, helloExtensions12 } from "./client12";
 import type { Handover, Session12 } from "./handshake-common";
 import { suites12 } from "./suites12";
+import { SUITES13 } from "./suites";
 import type { Engine } from "./engine";
 
 export interface VersionOptions {
@@ -55,18 +56,25 @@ export class TlsClient {
     // well; client13 checks a ticket's host the same way): resuming skips the certificate.
     const s12 = v.tls12 && v.session12 && v.session12.host === o.host ? v.session12 : null;
     this.offered12 = !!s12;
+    const ext = o.extPsk || null;
+    // PSK without `ca`: only the suites that can use the PSK (TLS 1.3: those of its hash).
+    let suites = o.suites;
+    if (ext && o.pskOnly && !suites) {
+      suites = [];
+      for (let i = 0; i < SUITES13.length; i++) if (SUITES13[i].hash === ext.hash) suites.push(SUITES13[i].id);
+    }
     const opts: ClientOptions = {
-      host: o.host, random: o.random, verifyChain: o.verifyChain, alpn: o.alpn, identity: o.identity, groups: o.groups, suites: o.suites,
+      host: o.host, random: o.random, verifyChain: o.verifyChain, alpn: o.alpn, identity: o.identity, groups: o.groups, suites: suites,
       recordSizeLimit: o.recordSizeLimit, maxFragmentLength: o.maxFragmentLength, maxHandshakeMessage: o.maxHandshakeMessage,
-      psk: o.psk, pskKe: o.pskKe, takeShare: o.takeShare,
+      psk: o.psk, pskKe: o.pskKe, takeShare: o.takeShare, extPsk: ext, pskOnly: !!o.pskOnly,
       // No key share is computed when none should be needed: resuming a TLS 1.2 session (and no
       // TLS 1.3 ticket: the server spoke 1.2 last time), or resuming with psk_ke. A TLS 1.3 server
       // that wants one after all asks for it with HelloRetryRequest.
-      deferShare: (!!s12 && !o.psk) || (!!o.pskKe && !!o.psk),
+      deferShare: (!!s12 && !o.psk && !ext) || (!!o.pskKe && (!!o.psk || !!ext)),
       sessionId: s12 && s12.id.length ? s12.id : null,
       tls12: v.tls12 ? {
         extra: helloExtensions12(s12 ? s12.ticket : null),
-        suites: suites12(v.rsaKeyExchange),
+        suites: suites12(v.rsaKeyExchange, !!ext, !!o.pskOnly),
         handover: function (h: Handover) {
           const c = new Client12(opts, { session: s12, sessionLifetime: v.sessionLifetime }, h);
           forward(c);

@@ -5,28 +5,31 @@
 // server picks 1.2, with the same transcript.
 //
 // Policy: AEAD suites only (ECDHE_ECDSA / ECDHE_RSA with AES-GCM or ChaCha20-Poly1305, and
-// RSA key transport when the application turns it on); extended_master_secret (RFC 7627) and
+// RSA key transport when the application turns it on; PSK and ECDHE-PSK with a pre-shared key); extended_master_secret (RFC 7627) and
 // secure renegotiation (RFC 5746) are required of the server; renegotiation is refused
 // (HelloRequest -> no_renegotiation warning); the ServerKeyExchange signature is verified with
 // the certificate's key; sessions are resumed by session id or ticket (RFC 5077).
 import type { Hash } from "../crypto/types";
 import type { Job } from "../util/job";
 import { andThen } from "../util/job";
-import { concat, ctEqual } from "../util/bytes";
+import { ascii, concat, ctEqual } from "../util/bytes";
 import { prf12 } from "../crypto/prf12";
 import { Reader, Writer } from "./codec";
 import * as C from "./constants";
 import { tlsFail, A_DECODE_ERROR, A_DECRYPT_ERROR, A_HANDSHAKE_FAILURE, A_ILLEGAL_PARAMETER, A_UNEXPECTED_MESSAGE, A_UNSUPPORTED_CERTIFICATE, A_UNSUPPORTED_EXTENSION, unexpectedMessage, decodeError } from "./alerts";
-import { handshakeMessage } from "./messages";
+import { handshakeMessage, serverAnswers } from "./messages";
 import type { HandshakeMessage, HelloParams, ServerHello } from "./messages";
 import { Engine, notify, progress, sendAlert, sendRecords } from "./engine";
 import type { Suite12 } from "./suites12";
-import { findSuite12, KX_ECDHE_ECDSA, KX_RSA } from "./suites12";
+import { findSuite12, isPskKx, KX_ECDHE_ECDSA, KX_ECDHE_PSK, KX_RSA } from "./suites12";
+import { parsePskKeyExchange, pskClientKeyExchange, pskPremaster } from "./psk12";
+import { pskIdentityText } from "./psk";
+import type { ExternalPsk } from "./psk";
 import type { Ephemeral } from "./kex";
 import { keyShareJob, sharedSecretJob } from "./kex";
 import type { PeerIdentity } from "./certverify";
 import { checkKeyUsage } from "./certverify";
-import type { ClientOptions } from "./client13";
+import type { ClientOptions, ConnectionInfo } from "./client13";
 import type { Handover, Session12 } from "./handshake-common";
 import { HT_HELLO_REQUEST, A_NO_RENEGOTIATION } from "./handshake-common";
 import { rsaEncryptPkcs1Job } from "./rsakex";
@@ -107,6 +110,11 @@ export class Client12 extends Engine {
   private clientKeys: Uint8Array[] | null;
   private newTicket: Uint8Array | null;
   private ticketLifetime: number;
+  /** Our ECDHE public key (ClientKeyExchange) once the exchange is done. */
+  private ecPub: Uint8Array | null;
+  /** PSK suites: the server's identity hint and the identity we sent. */
+  private pskHint: string | null;
+  private pskName: string;
 
   constructor(o: ClientOptions, o12: Options12, h: Handover) {
     super(h.rec, h.hs);
@@ -119,6 +127,7 @@ export class Client12 extends Engine {
     this.msgs = o.identity ? [concat([h.ch]), concat([h.shRaw])] : null;
     this.peer = null; this.alpn = null; this.group = 0; this.premaster = null; this.cke = null; this.master = null;
     this.serverKeys = null; this.clientKeys = null; this.newTicket = null; this.ticketLifetime = 0;
+    this.ecPub = null; this.pskHint = null; this.pskName = "";
   }
 
   // ---- engine (the shared part is engine.ts) ------------------------------------------------
@@ -220,29 +229,7 @@ export class Client12 extends Engine {
     const st = ext[C.EXT_SESSION_TICKET];
     if (st && st.length) decodeError("session_ticket in ServerHello with a body");
     this.ticketPromised = !!st;
-    if (ext[C.EXT_ALPN]) {
-      const list = new Reader(ext[C.EXT_ALPN]).vec(2);
-      const proto = list.vecBytes(1);
-      list.done();
-      let name = "";
-      for (let i = 0; i < proto.length; i++) name += String.fromCharCode(proto[i]);
-      if (hello.alpn.indexOf(name) < 0) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_ALPN", "the server chose protocol " + name + ", which was not offered");
-      this.alpn = name;
-    }
-    const rsl = ext[C.EXT_RECORD_SIZE_LIMIT];
-    if (rsl) {
-      const r = new Reader(rsl);
-      const limit = r.u16();
-      r.done();
-      if (limit < 64) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_RECORD_LIMIT", "record_size_limit " + limit);
-      // In TLS 1.2 the limit counts plaintext only (RFC 8449 §4).
-      this.rec.maxOut = Math.min(C.MAX_PLAINTEXT, limit);
-      this.rec.maxIn = hello.recordSizeLimit;
-    } else if (ext[C.EXT_MAX_FRAGMENT_LENGTH]) {
-      const v = ext[C.EXT_MAX_FRAGMENT_LENGTH];
-      if (v.length !== 1 || v[0] !== hello.maxFragmentCode) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_FRAGMENT_LENGTH", "max_fragment_length answer differs from the offer");
-      this.rec.maxOut = this.rec.maxIn = 256 << v[0];
-    }
+    this.alpn = serverAnswers(ext, hello, this.rec, 0);
     const th = suite.hash.create();
     th.update(this.ch as Uint8Array);
     th.update(this.shRaw);
@@ -267,7 +254,9 @@ export class Client12 extends Engine {
       progress(this, "resumed");
       return;
     }
-    this.state = this.expectCertificate;
+    // PSK suites: no certificate, and an alert now is the server refusing the PSK.
+    this.pskOffered = isPskKx(suite.kx);
+    this.state = this.pskOffered ? this.expectPskKeyExchange : this.expectCertificate;
   }
 
   // ---- the server's flight (full handshake) ------------------------------------------------
@@ -323,21 +312,62 @@ export class Client12 extends Engine {
     return andThen(verifySignatureJob(alg as SigAlg, peer.spki, signed, sig), function (ok: boolean) {
       if (!ok) tlsFail(A_DECRYPT_ERROR, "TLS_BAD_SERVER_KEY_EXCHANGE", "the ServerKeyExchange signature does not verify with the certificate's key");
       progress(self, "server_key_verified");
-      // Our key pair: the TLS 1.3 key share when the group is the same (used for nothing else).
-      const mine = self.share && self.share.group === group ? self.share : null;
-      self.share = null;
-      const shared = function (e: Ephemeral): Job<any> {
-        return andThen(sharedSecretJob(e, pointCopy), function (z: Uint8Array) {
-          self.premaster = z;
-          self.cke = new Writer(1 + e.pub.length).vecBytes(1, e.pub).result();
-          self.state = self.expectServerHelloDone;
-          progress(self, "key_exchange");
-          return null;
-        });
-      };
-      if (mine) return shared(mine);
-      return andThen(keyShareJob(group, self.o.random), function (e: Ephemeral) { return shared(e); });
+      return andThen(Client12.ecdhe(self, group, pointCopy), function () {
+        const pub = self.ecPub as Uint8Array;
+        self.cke = new Writer(1 + pub.length).vecBytes(1, pub).result();
+        self.state = self.expectServerHelloDone;
+        return null;
+      });
     });
+  }
+
+  /** Our ECDHE key pair for `group` (the TLS 1.3 key share when it is of that group: used for
+   *  nothing else) and the secret shared with the server's `point`: premaster and ecPub. */
+  private static ecdhe(c: Client12, group: number, point: Uint8Array): Job<any> {
+    const mine = c.share && c.share.group === group ? c.share : null;
+    c.share = null;
+    const shared = function (e: Ephemeral): Job<any> {
+      return andThen(sharedSecretJob(e, point), function (z: Uint8Array) {
+        c.premaster = z;
+        c.ecPub = e.pub;
+        progress(c, "key_exchange");
+        return null;
+      });
+    };
+    if (mine) return shared(mine);
+    return andThen(keyShareJob(group, c.o.random), shared);
+  }
+
+  // ---- PSK suites (psk12.ts) ---------------------------------------------------------------
+
+  /** A ServerKeyExchange with the identity hint (ECDHE-PSK: and the server's key share, not
+   *  signed: the PSK authenticates), optional for plain PSK; then ServerHelloDone. */
+  private expectPskKeyExchange(m: HandshakeMessage): Job<any> | null {
+    const ecdhe = (this.suite as Suite12).kx === KX_ECDHE_PSK;
+    if (m.type === C.HT_SERVER_HELLO_DONE && !ecdhe) { this.pskHint = ""; return this.expectPskDone(m); }
+    this.expect(m, C.HT_SERVER_KEY_EXCHANGE, "ServerKeyExchange");
+    const ske = parsePskKeyExchange(m.body, ecdhe);
+    if (ecdhe && this.hello.groups.indexOf(ske.group) < 0) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_GROUP", "the server chose group " + ske.group + ", which was not offered");
+    Client12.transcript(this, m.raw);
+    this.pskHint = ske.hint;
+    this.group = ske.group;
+    this.state = this.expectPskDone;
+    progress(this, "server_key_exchange");
+    return ecdhe ? Client12.ecdhe(this, ske.group, concat([ske.point as Uint8Array])) : null;
+  }
+
+  /** ServerHelloDone of a PSK suite: our identity (the option's, or its function's for the
+   *  hint) and the premaster secret, then our flight. */
+  private expectPskDone(m: HandshakeMessage): Job<any> | null {
+    this.expect(m, C.HT_SERVER_HELLO_DONE, "ServerHelloDone");
+    if (m.body.length) decodeError("ServerHelloDone with a body");
+    if (this.hs.pending()) unexpectedMessage("data after ServerHelloDone");
+    Client12.transcript(this, m.raw);
+    const ext = this.o.extPsk as ExternalPsk;
+    this.pskName = pskIdentityText(ext, this.pskHint as string);
+    this.cke = pskClientKeyExchange(ascii(this.pskName), this.ecPub);
+    this.premaster = pskPremaster(this.premaster, ext.key);
+    return this.clientFlight();
   }
 
   private expectServerHelloDone(m: HandshakeMessage): Job<any> | null {
@@ -456,14 +486,19 @@ export class Client12 extends Engine {
     if (this.resumed) this.sendFinished();
     this.th = null;
     this.state = this.connected;
+    this.pskOffered = false;
     progress(this, "connected");
     this.keep();
-    notify(this.onConnected, { version: C.TLS12, suite: (this.suite as Suite12).name, group: this.group, alpn: this.alpn, peer: this.peer as PeerIdentity, resumed: this.resumed });
+    const info: ConnectionInfo = { version: C.TLS12, suite: (this.suite as Suite12).name, group: this.group, alpn: this.alpn, peer: this.peer, resumed: this.resumed };
+    if (this.pskHint !== null) { info.pskIdentity = this.pskName; info.pskHint = this.pskHint; }
+    notify(this.onConnected, info);
     return null;
   }
 
   /** Hands the session to the cache: by ticket when the server gave one, else by session id. */
   private keep(): void {
+    // A PSK session proved no server identity (and the PSK itself is offered next time).
+    if (!this.peer) return;
     const old = this.o12.session;
     const id = this.resumed && old ? old.id : this.sh.sessionId;
     const ticket = this.newTicket || (this.resumed && old ? old.ticket : null);

@@ -8,10 +8,10 @@ import { concat, ctEqual, toHex } from "../util/bytes";
 import { EtError } from "../errors";
 import { Reader } from "./codec";
 import * as C from "./constants";
-import { tlsFail, A_DECODE_ERROR, A_DECRYPT_ERROR, A_ILLEGAL_PARAMETER, A_MISSING_EXTENSION, A_PROTOCOL_VERSION, A_UNEXPECTED_MESSAGE, A_UNSUPPORTED_EXTENSION, unexpectedMessage, decodeError } from "./alerts";
+import { tlsFail, A_DECODE_ERROR, A_DECRYPT_ERROR, A_HANDSHAKE_FAILURE, A_ILLEGAL_PARAMETER, A_MISSING_EXTENSION, A_PROTOCOL_VERSION, A_UNEXPECTED_MESSAGE, A_UNSUPPORTED_EXTENSION, unexpectedMessage, decodeError } from "./alerts";
 import { RecordLayer } from "./record";
 import { Engine, MAX_KEY_UPDATES, notify, progress, sendRecords } from "./engine";
-import { HandshakeReader, clientHello, handshakeMessage, parseServerHello, readExtensions } from "./messages";
+import { HandshakeReader, clientHello, handshakeMessage, parseServerHello, readExtensions, serverAnswers } from "./messages";
 import type { HandshakeMessage, HelloParams, PskOffer, ServerHello } from "./messages";
 import type { Suite } from "./suites";
 import { SUITES13, findSuite } from "./suites";
@@ -25,6 +25,9 @@ import type { ClientIdentity, Handover } from "./handshake-common";
 import { HT_HELLO_REQUEST } from "./handshake-common";
 import { certificateMessage, chooseScheme, parseCertRequest13, signCertificateVerifyJob } from "./clientauth";
 import type { CertRequest } from "./clientauth";
+import type { ExternalPsk } from "./psk";
+import type { PskCandidate } from "./psk13";
+import { pskCandidate, pskOfferFor, writeBinder } from "./psk13";
 
 export interface ClientOptions {
   /** Name the certificate must match; also sent as SNI unless it is an IP address. */
@@ -53,6 +56,10 @@ export interface ClientOptions {
   /** Also offer psk_ke (resumption without a fresh (EC)DHE: no forward secrecy for this
    *  connection if the ticket key leaks); default psk_dhe_ke only. */
   pskKe?: boolean;
+  /** The application's pre-shared key (tls/psk.ts): offered instead of a ticket. */
+  extPsk?: ExternalPsk | null;
+  /** extPsk and no trust anchors: a server that does not take the PSK is refused (PSK_REJECTED). */
+  pskOnly?: boolean;
   /** A key share computed ahead of time (tls.precompute), or null. */
   takeShare?: (group: number) => Ephemeral | null;
   /** Send no key share (an empty list): for a server expected to pick TLS 1.2 (a TLS 1.2 session
@@ -84,9 +91,14 @@ export interface ConnectionInfo {
   suite: string;
   group: number;
   alpn: string | null;
-  peer: PeerIdentity;
+  /** Who the server proved to be; null when it proved it with an external PSK. */
+  peer: PeerIdentity | null;
   /** True when the session was resumed (no certificate this time: `peer` is the one proved before). */
   resumed?: boolean;
+  /** The PSK identity the server accepted (external PSK), else undefined. */
+  pskIdentity?: string;
+  /** TLS 1.2: the server's PSK identity hint ("" when it sent none). */
+  pskHint?: string;
 }
 
 declare function getTime(): number;
@@ -132,8 +144,11 @@ export class Client13 extends Engine {
   private alpn: string | null;
   private ccsAllowed: boolean;
   private ccsSent: boolean;
-  private psk: SessionTicket | null;
+  /** The PSK offered (a ticket or the external PSK), null once it cannot be used. */
+  private psk: PskCandidate | null;
   private resumed: boolean;
+  /** The server took our external PSK: it authenticated with it, no certificate. */
+  private extUsed: boolean;
   /** A HelloRequest came before the ServerHello (ignored if the server picks TLS 1.2). */
   private helloRequest: boolean;
 
@@ -145,7 +160,9 @@ export class Client13 extends Engine {
     this.suite = null; this.th = null; this.ks = null;
     this.cHs = null; this.sHs = null; this.cAp = null; this.sAp = null; this.resMaster = null;
     this.certReq = null; this.certScheme = 0; this.peer = null; this.alpn = null; this.ccsAllowed = false; this.ccsSent = false;
-    this.psk = o.psk || null; this.resumed = false; this.helloRequest = false;
+    this.psk = pskCandidate(o.extPsk, o.psk); this.resumed = false; this.extUsed = false; this.helloRequest = false;
+    // Until the handshake is done, an alert such as decrypt_error is the server refusing our PSK.
+    this.pskOffered = !!o.extPsk;
     // Until the version is known, a TLS 1.2 server's warnings (unrecognized_name before its
     // ServerHello, RFC 6066 §3) are ignored as TLS 1.2 ignores them.
     this.ignoreWarnings = !!o.tls12;
@@ -262,28 +279,17 @@ export class Client13 extends Engine {
     sendRecords(this, C.CT_CHANGE_CIPHER_SPEC, ccs);
   }
 
-  /** The pre_shared_key identity for the ticket in hand (§4.2.11), or null when it is unusable. */
+  /** The pre_shared_key identity to offer (§4.2.11), or null when there is none (any more). */
   private pskOffer(): PskOffer | null {
-    const t = this.psk;
-    const suite = t ? findSuite(SUITES13, t.suite) : null;
-    if (!t || !suite) return null;
-    const age = getTime() - t.received;
-    if (age < 0 || age >= t.lifetime || t.host !== this.o.host) { this.psk = null; return null; }
-    // obfuscated_ticket_age = (age in ms + ticket_age_add) mod 2^32
-    return { identity: t.ticket, age: (Math.floor(age * 1000) + t.ageAdd) % 4294967296, binderLen: suite.hash.outputLen };
+    const offer = this.psk ? pskOfferFor(this.psk, this.o.host) : null;
+    if (!offer) this.psk = null;
+    return offer;
   }
 
-  /** Writes the PSK binder: HMAC over the transcript up to the truncated ClientHello
-   *  (everything before the binders list), keyed from the ticket's binder key (§4.2.11.2). */
+  /** Writes the PSK binder over the truncated ClientHello (psk13.ts). */
   private bindPsk(msg: Uint8Array): void {
-    const t = this.psk as SessionTicket;
-    const suite = findSuite(SUITES13, t.suite) as Suite;
-    const n = suite.hash.outputLen;
-    const h = this.th ? this.th.clone() : suite.hash.create();
-    h.update(msg.subarray(0, msg.length - n - 3));
-    const ks = new KeySchedule(suite, t.psk);
-    msg.set(ks.finished(ks.binderKey(), h.digest()), msg.length - n);
-    progress(this, "resume_offered");
+    writeBinder(this.psk as PskCandidate, msg, this.th);
+    progress(this, this.o.extPsk ? "psk_offered" : "resume_offered");
   }
 
   private expectServerHello(m: HandshakeMessage): Job<any> | null {
@@ -348,7 +354,7 @@ export class Client13 extends Engine {
     t.update(handshakeMessage(C.HT_MESSAGE_HASH, h1));
     t.update(m.raw);
     this.th = t;
-    if (this.psk && (findSuite(SUITES13, this.psk.suite) as Suite).hash !== (this.suite as Suite).hash) this.psk = null;
+    if (this.psk && this.psk.hash !== (this.suite as Suite).hash) this.psk = null;
     const self = this;
     if (share && group === share.group) { this.sendClientHello(hello.groups, cookie); return null; }
     return andThen(keyShareJob(group, this.o.random), function (e: Ephemeral) {
@@ -362,19 +368,23 @@ export class Client13 extends Engine {
     const ks = sh.ext[C.EXT_KEY_SHARE];
     const pskExt = sh.ext[C.EXT_PRE_SHARED_KEY];
     if (pskExt) {
-      // The server accepted our ticket: identity 0 (the only one), same hash as the ticket's suite.
+      // The server accepted our PSK: identity 0 (the only one), a suite of the PSK's hash.
       const hello = this.hello as HelloParams;
       const pr = new Reader(pskExt);
       const sel = pr.u16();
       pr.done();
-      if (!hello.psk || !this.psk || sel !== 0) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_PSK", "pre_shared_key chosen but none was offered");
-      const ts = findSuite(SUITES13, this.psk.suite) as Suite;
-      if (ts.hash !== (this.suite as Suite).hash) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_PSK", "resumption with a suite of another hash");
-      if (!this.psk.peer) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_PSK", "ticket without a verified server identity");
-      this.resumed = true;
-      this.peer = this.psk.peer as PeerIdentity;
+      const c = this.psk;
+      if (!hello.psk || !c || sel !== 0) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_PSK", "pre_shared_key chosen but none was offered");
+      if (c.hash !== (this.suite as Suite).hash) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_PSK", "PSK used with a suite of another hash");
+      if (c.ticket) {
+        if (!c.ticket.peer) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_PSK", "ticket without a verified server identity");
+        this.resumed = true;
+        this.peer = c.ticket.peer as PeerIdentity;
+      } else this.extUsed = true;
+    } else if (this.o.pskOnly) {
+      tlsFail(A_HANDSHAKE_FAILURE, "PSK_REJECTED", "the server did not take the PSK (and no `ca` for a certificate)");
     }
-    if (!ks && !(this.resumed && this.o.pskKe)) tlsFail(A_MISSING_EXTENSION, "TLS_MISSING_EXTENSION", "ServerHello without key_share");
+    if (!ks && !((this.resumed || this.extUsed) && this.o.pskKe)) tlsFail(A_MISSING_EXTENSION, "TLS_MISSING_EXTENSION", "ServerHello without key_share");
     const share = this.share as Ephemeral;
     let peer: Uint8Array | null = null;
     if (ks) {
@@ -385,12 +395,12 @@ export class Client13 extends Engine {
       if (!share || group !== share.group) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_GROUP", "server key share for group " + group + ", not the one offered");
     }
     (this.th as Hash).update(m.raw);
-    progress(this, this.resumed ? "resumed" : "server_hello");
+    progress(this, this.resumed ? "resumed" : this.extUsed ? "psk_accepted" : "server_hello");
     const self = this;
     if (!peer) (this.hello as HelloParams).keyShares = [{ group: 0, pub: new Uint8Array(0) }]; // psk_ke: ConnectionInfo.group 0
     const derive = function (shared: Uint8Array): Job<any> | null {
       self.keyChange();
-      const ks2 = new KeySchedule(self.suite as Suite, self.resumed ? (self.psk as SessionTicket).psk : null);
+      const ks2 = new KeySchedule(self.suite as Suite, self.resumed || self.extUsed ? (self.psk as PskCandidate).key : null);
       ks2.handshake(shared);
       const th = (self.th as Hash).digest();
       self.cHs = ks2.derive("c hs traffic", th);
@@ -423,31 +433,10 @@ export class Client13 extends Engine {
     if (hello.recordSizeLimit) allowed.push(C.EXT_RECORD_SIZE_LIMIT);
     if (hello.maxFragmentCode) allowed.push(C.EXT_MAX_FRAGMENT_LENGTH);
     const ext = readExtensions(new Reader(m.body), allowed, "EncryptedExtensions");
-    if (ext[C.EXT_ALPN]) {
-      const list = new Reader(ext[C.EXT_ALPN]).vec(2);
-      const proto = list.vecBytes(1);
-      list.done();
-      let name = "";
-      for (let i = 0; i < proto.length; i++) name += String.fromCharCode(proto[i]);
-      if (hello.alpn.indexOf(name) < 0) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_ALPN", "the server chose protocol " + name + ", which was not offered");
-      this.alpn = name;
-    }
-    const rsl = ext[C.EXT_RECORD_SIZE_LIMIT];
-    if (rsl) {
-      const r = new Reader(rsl);
-      const limit = r.u16();
-      r.done();
-      if (limit < 64) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_RECORD_LIMIT", "record_size_limit " + limit);
-      this.rec.maxOut = Math.min(C.MAX_PLAINTEXT, limit - 1);
-      this.rec.maxIn = hello.recordSizeLimit - 1;
-    } else if (ext[C.EXT_MAX_FRAGMENT_LENGTH]) {
-      const v = ext[C.EXT_MAX_FRAGMENT_LENGTH];
-      if (v.length !== 1 || v[0] !== hello.maxFragmentCode) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_FRAGMENT_LENGTH", "max_fragment_length answer differs from the offer");
-      this.rec.maxOut = this.rec.maxIn = 256 << v[0];
-    }
+    this.alpn = serverAnswers(ext, hello, this.rec, 1);
     (this.th as Hash).update(m.raw);
-    // A resumed handshake has no Certificate/CertificateVerify: the PSK authenticates (§2.2).
-    this.state = this.resumed ? this.expectFinished : this.expectCertificate;
+    // A PSK handshake has no Certificate/CertificateVerify: the PSK authenticates (§2.2).
+    this.state = this.resumed || this.extUsed ? this.expectFinished : this.expectCertificate;
     return null;
   }
 
@@ -548,8 +537,11 @@ export class Client13 extends Engine {
     this.cHs = this.sHs = null;
     this.th = null; this.hello = null; this.share = null; this.ch1 = null;
     this.state = this.connected;
+    this.pskOffered = false;
     progress(this, "connected");
-    notify(this.onConnected, { version: C.TLS13, suite: (this.suite as Suite).name, group: group, alpn: this.alpn, peer: this.peer as PeerIdentity, resumed: this.resumed });
+    const info: ConnectionInfo = { version: C.TLS13, suite: (this.suite as Suite).name, group: group, alpn: this.alpn, peer: this.peer, resumed: this.resumed };
+    if (this.extUsed) info.pskIdentity = (this.psk as PskCandidate).name;
+    notify(this.onConnected, info);
     return null;
   }
 

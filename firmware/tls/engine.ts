@@ -14,7 +14,7 @@ import { runSliced, SLICE_SECONDS } from "../util/job";
 import { concat } from "../util/bytes";
 import { EtError } from "../errors";
 import { CT_ALERT, CT_APPLICATION_DATA } from "./constants";
-import { alertFor, refusalError, tlsFail, A_CLOSE_NOTIFY, A_UNEXPECTED_MESSAGE, A_USER_CANCELED, unexpectedMessage, decodeError } from "./alerts";
+import { alertFor, pskRefusal, refusalError, tlsFail, A_CLOSE_NOTIFY, A_UNEXPECTED_MESSAGE, A_USER_CANCELED, unexpectedMessage, decodeError } from "./alerts";
 import type { RecordLayer } from "./record";
 import type { HandshakeMessage, HandshakeReader } from "./messages";
 import type { ConnectionInfo } from "./client13";
@@ -61,13 +61,16 @@ export abstract class Engine {
   /** How we answered a CertificateRequest: 0 not asked, 1 with no certificate, 2 with ours.
    *  An alert after an answer may be the server refusing the device (CLIENT_CERT_REJECTED). */
   protected certAnswer: number;
+  /** An external PSK is on offer and the handshake is not done: an alert may be the server
+   *  refusing it (PSK_REJECTED). */
+  protected pskOffered: boolean;
 
   constructor(rec: RecordLayer, hs: HandshakeReader) {
     const nop = function () { /* no listener */ };
     this.onSend = nop; this.onConnected = nop; this.onData = nop; this.onEnd = nop; this.onError = nop;
     this.onProgress = nop;
     this.rec = rec; this.hs = hs;
-    this.state = null; this.busy = false; this.yielding = false; this.afterDrain = null; this.closed = false; this.ignoreWarnings = false; this.certAnswer = 0;
+    this.state = null; this.busy = false; this.yielding = false; this.afterDrain = null; this.closed = false; this.ignoreWarnings = false; this.certAnswer = 0; this.pskOffered = false;
     this.emptyRun = 0; this.warningRun = 0; this.keyUpdateRun = 0; this.keyUpdateAnswered = false;
   }
 
@@ -234,7 +237,7 @@ export abstract class Engine {
       return;
     }
     this.closed = true;
-    const refused = this.certAnswer ? refusalError(data[1], this.certAnswer === 2) : null;
+    const refused = this.certAnswer ? refusalError(data[1], this.certAnswer === 2) : this.pskOffered ? pskRefusal(data[1]) : null;
     notify(this.onError, refused || new EtError("TLS_ALERT_RECEIVED", "the server sent alert " + data[1], { alert: data[1], received: true }));
   }
 

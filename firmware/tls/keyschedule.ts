@@ -10,7 +10,7 @@ export class KeySchedule {
   private secret: Uint8Array;
   private emptyHash: Uint8Array;
 
-  /** psk: the resumption PSK, or null for a full handshake (all-zero IKM). */
+  /** psk: the resumption or external PSK, or null for a full handshake (all-zero IKM). */
   constructor(suite: Suite, psk: Uint8Array | null) {
     this.suite = suite;
     const L = suite.hash.outputLen;
@@ -18,9 +18,10 @@ export class KeySchedule {
     this.secret = hkdfExtract(suite.hash, new Uint8Array(L), psk || new Uint8Array(L));
   }
 
-  /** Early secret stage: the binder key for a resumption PSK. */
-  binderKey(): Uint8Array {
-    return deriveSecret(this.suite.hash, this.secret, "res binder", this.emptyHash);
+  /** Early secret stage: the binder key, for an external PSK ("ext binder") or a resumption
+   *  one ("res binder"): the labels keep one kind from passing for the other (§7.1). */
+  binderKey(external: boolean): Uint8Array {
+    return deriveSecret(this.suite.hash, this.secret, external ? "ext binder" : "res binder", this.emptyHash);
   }
 
   /** Mixes in the (EC)DHE shared secret: the handshake secret. */

@@ -1,9 +1,10 @@
 // Handshake message framing (RFC 8446 §4) and the messages a client writes or parses first.
 import { Reader, Writer } from "./codec";
 import { ascii, toHex } from "../util/bytes";
+import type { RecordLayer } from "./record";
 import {
   EXT_ALPN, EXT_COOKIE, EXT_KEY_SHARE, EXT_MAX_FRAGMENT_LENGTH, EXT_PRE_SHARED_KEY, EXT_PSK_KEY_EXCHANGE_MODES, EXT_RECORD_SIZE_LIMIT,
-  EXT_SERVER_NAME, EXT_SIGNATURE_ALGORITHMS, EXT_SUPPORTED_GROUPS, EXT_SUPPORTED_VERSIONS, HRR_RANDOM, HT_CLIENT_HELLO, TLS12, TLS13,
+  EXT_SERVER_NAME, EXT_SIGNATURE_ALGORITHMS, EXT_SUPPORTED_GROUPS, EXT_SUPPORTED_VERSIONS, HRR_RANDOM, HT_CLIENT_HELLO, MAX_PLAINTEXT, TLS12, TLS13,
 } from "./constants";
 import { tlsFail, A_ILLEGAL_PARAMETER, A_PROTOCOL_VERSION, A_UNEXPECTED_MESSAGE, A_UNSUPPORTED_EXTENSION, decodeError } from "./alerts";
 
@@ -175,4 +176,34 @@ export function parseServerHello(body: Uint8Array, allowed: number[] | null): Se
   // another version there is illegal_parameter, 0x0304 in legacy_version alone protocol_version.
   if (sv ? version !== TLS13 : version > TLS12) tlsFail(sv ? A_ILLEGAL_PARAMETER : A_PROTOCOL_VERSION, "TLS_VERSION", "ServerHello version 0x" + version.toString(16));
   return { random: random, sessionId: sessionId, suite: suite, ext: ext, retry: toHex(random) === HRR_RANDOM, version: version };
+}
+
+/** The server's answers to our ALPN, record_size_limit and max_fragment_length offers, the same
+ *  in TLS 1.3 EncryptedExtensions and a TLS 1.2 ServerHello: sets the record sizes on `rec` and
+ *  returns the protocol chosen (null for none). `ctByte`: 1 in TLS 1.3, whose limit counts the
+ *  inner content type byte; 0 in TLS 1.2, where it counts plaintext only (RFC 8449 §4). */
+export function serverAnswers(ext: Extensions, hello: HelloParams, rec: RecordLayer, ctByte: number): string | null {
+  let name: string | null = null;
+  if (ext[EXT_ALPN]) {
+    const list = new Reader(ext[EXT_ALPN]).vec(2);
+    const proto = list.vecBytes(1);
+    list.done();
+    name = "";
+    for (let i = 0; i < proto.length; i++) name += String.fromCharCode(proto[i]);
+    if (hello.alpn.indexOf(name) < 0) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_ALPN", "the server chose protocol " + name + ", which was not offered");
+  }
+  const rsl = ext[EXT_RECORD_SIZE_LIMIT];
+  if (rsl) {
+    const r = new Reader(rsl);
+    const limit = r.u16();
+    r.done();
+    if (limit < 64) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_RECORD_LIMIT", "record_size_limit " + limit);
+    rec.maxOut = Math.min(MAX_PLAINTEXT, limit - ctByte);
+    rec.maxIn = hello.recordSizeLimit - ctByte;
+  } else if (ext[EXT_MAX_FRAGMENT_LENGTH]) {
+    const v = ext[EXT_MAX_FRAGMENT_LENGTH];
+    if (v.length !== 1 || v[0] !== hello.maxFragmentCode) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_FRAGMENT_LENGTH", "max_fragment_length answer differs from the offer");
+    rec.maxOut = rec.maxIn = 256 << v[0];
+  }
+  return name;
 }

@@ -4,7 +4,7 @@
 // Uint8Array / ArrayBuffer, an array of those, the name of a Storage file holding any of these,
 // or a function returning any of these. The layers below see only TlsSetup.
 import { EtError } from "../errors";
-import { fromBinary, toHex } from "../util/bytes";
+import { fromBinary, isPrintable, toHex } from "../util/bytes";
 import { SHA256 } from "../crypto/sha2";
 import type { AnchorSource, TrustAnchor } from "../x509/anchor";
 import { anchorFromCert, memoryAnchors } from "../x509/anchor";
@@ -12,6 +12,8 @@ import { parseCert, pemCerts, subjectText } from "../x509/cert";
 import { open as openCaStore } from "../castore/store";
 import { parsePrivateKey, keyMatchesSpki } from "../identity/key";
 import type { ClientIdentity } from "./handshake-common";
+import { pskFrom } from "./psk";
+import type { ExternalPsk } from "./psk";
 
 declare function require(name: string): any;
 
@@ -22,6 +24,10 @@ export interface TlsSetup {
   identity: ClientIdentity | null;
   /** ALPN protocols to offer (ALPNProtocols, or the older `alpn`), or undefined. */
   alpn: string[] | undefined;
+  /** The external pre-shared key (tls/psk.ts), or null. */
+  psk: ExternalPsk | null;
+  /** `psk` without `ca`: the server must accept the PSK, no certificate handshake is possible. */
+  pskOnly: boolean;
 }
 
 function optionError(option: string, message: string, cause?: any): never {
@@ -31,12 +37,7 @@ function optionError(option: string, message: string, cause?: any): never {
 
 /** A Storage file name rather than data: short, printable, no PEM (DER is never this short). */
 function isFileName(s: string): boolean {
-  if (!s.length || s.length > 28) return false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 32 || c > 126) return false;
-  }
-  return true;
+  return s.length > 0 && s.length <= 28 && isPrintable(s);
 }
 
 /** Any accepted form to a flat list of items, each PEM/DER as a string or a Uint8Array. */
@@ -193,11 +194,17 @@ export function identityFrom(keyOpt: any, certOpt: any): ClientIdentity | null {
   return id;
 }
 
-/** Resolves ca, key, cert and ALPN once, for one connection or request. */
+/** With `psk` and no `ca`: no anchors at all (the handshake never reaches a certificate). */
+const NO_ANCHORS: any = memoryAnchors([]);
+NO_ANCHORS.version = "psk-only";
+
+/** Resolves ca, key, cert, psk and ALPN once, for one connection or request. */
 export function resolveOptions(o: any): TlsSetup {
   const alpn = o.ALPNProtocols || o.alpn;
   if (alpn !== undefined && (typeof alpn.length !== "number" || typeof alpn === "string")) {
     throw new EtError("TLS_BAD_OPTION", "ALPNProtocols must be an array of protocol names");
   }
-  return { identity: identityFrom(o.key, o.cert), anchors: anchorsFrom(o.ca), alpn: alpn };
+  const psk = pskFrom(o.psk);
+  const pskOnly = !!psk && (o.ca === undefined || o.ca === null);
+  return { identity: identityFrom(o.key, o.cert), anchors: pskOnly ? NO_ANCHORS as AnchorSource : anchorsFrom(o.ca), alpn: alpn, psk: psk, pskOnly: pskOnly };
 }

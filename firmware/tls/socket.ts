@@ -16,6 +16,7 @@ import type { SessionCache } from "./resume";
 import { defaultSessions } from "./resume";
 import { takeShare } from "./precompute";
 import { RECORD_BUFFER } from "../board";
+import type { PskOption } from "./psk";
 
 declare function require(name: string): any;
 
@@ -33,6 +34,9 @@ export interface ConnectOptions {
    *  (leaf first), sent when the server asks for a client certificate. */
   key?: any;
   cert?: any;
+  /** A pre-shared key { identity, key, hash } (tls/psk.ts): TLS 1.3 external PSK and the TLS 1.2
+   *  PSK suites. Without `ca` only a PSK handshake is possible; with it, PSK first. */
+  psk?: PskOption;
   /** ALPN protocols to offer (Node's name); `alpn` is the older name of the same option. */
   ALPNProtocols?: string[];
   alpn?: string[];
@@ -95,12 +99,13 @@ export class TlsSocket extends Emitter {
     // and per client identity (a session made with one device certificate is not offered with another).
     const key = name + "@" + o.host + ":" + (o.port || 443) + (id ? "#" + id.id : "");
     const ver = anchorsVersion(anchors);
-    const cache: SessionCache | null = o.session === false || !ver ? null : o.session || defaultSessions;
+    // PSK connections are not resumed: the PSK itself is offered again (with psk_ke as cheap).
+    const cache: SessionCache | null = o.session === false || !ver || setup.psk ? null : o.session || defaultSessions;
     const s12 = cache && o.tls12 !== false ? cache.get12(key, ver) : null;
     this.tls = new TlsClient({
       host: name, random: random, verifyChain: cachingVerifier(anchors, o.chainCache === false ? null : o.chainCache || defaultChainCache), alpn: setup.alpn, identity: id,
       recordSizeLimit: o.recordSizeLimit === undefined ? RECORD_BUFFER : o.recordSizeLimit, maxFragmentLength: o.maxFragmentLength,
-      psk: cache ? cache.take13(key, ver) : null, pskKe: !!o.pskKe, takeShare: takeShare,
+      psk: cache ? cache.take13(key, ver) : null, pskKe: !!o.pskKe, takeShare: takeShare, extPsk: setup.psk, pskOnly: setup.pskOnly,
     }, { tls12: o.tls12 !== false, rsaKeyExchange: !!o.rsaKeyExchange, session12: s12, sessionLifetime: o.sessionLifetime || 86400 });
     const t = this.tls;
     t.onSend = function (b: Uint8Array) { self.queue(toBinary(b)); };

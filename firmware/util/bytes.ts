@@ -60,3 +60,22 @@ export function ascii(s: string): Uint8Array {
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
   return out;
 }
+
+/** Only hex digits (either case), at least one. Digits are tested before folding case: folded,
+ *  a control character such as 0x10 reads as "0" (found by fuzzing the HTTP chunk parser). */
+export function isHexText(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i), l = c | 32;
+    if (!((c >= 48 && c <= 57) || (l >= 97 && l <= 102))) return false;
+  }
+  return s.length > 0;
+}
+
+/** Only printable ASCII (0x20..0x7e). */
+export function isPrintable(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c > 126) return false;
+  }
+  return true;
+}

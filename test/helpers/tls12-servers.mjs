@@ -58,7 +58,7 @@ export async function nodeHttps12(chain, opts = {}) {
 }
 
 /** Spawns a server process and waits until its port accepts connections. */
-async function spawnServer(cmd, args, port, { cwd, env } = {}) {
+export async function spawnServer(cmd, args, port, { cwd, env } = {}) {
   const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "pipe"] });
   let out = "";
   child.stdout.on("data", (d) => (out += d));
