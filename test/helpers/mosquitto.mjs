@@ -24,7 +24,7 @@ export function mqttModuleText() {
 }
 
 /**
- * listeners: [{ requireCert: bool, identityAsUsername: bool }], all with TLS version `version`:
+ * listeners: [{ requireCert: bool, identityAsUsername: bool, psk: { hint, identity, key } }], all with TLS version `version`:
  * "tlsv1.3" (mosquitto's tls_version: 1.3 only) or "tlsv1.2" (1.2 only: mosquitto's tls_version
  * tlsv1.2 means "1.2 or later", so the process's OpenSSL is capped by an OPENSSL_CONF with
  * MaxProtocol = TLSv1.2; one broker process per version).
@@ -45,8 +45,13 @@ export async function startMosquitto(listeners, tls, version = "tlsv1.3") {
     "log_type error", "log_type warning", "log_type notice", "log_type information", "connection_messages true",
   ];
   listeners.forEach((l, i) => {
-    conf.push(`listener ${ports[i]} 127.0.0.1`, "allow_anonymous true", `certfile ${tls.certFile}`, `keyfile ${tls.keyFile}`,
-      `tls_version ${version}`);
+    conf.push(`listener ${ports[i]} 127.0.0.1`, "allow_anonymous true", `tls_version ${version}`);
+    // A PSK listener (psk: { hint, identity, key }): mosquitto's psk_file holds "identity:hexkey".
+    if (l.psk) {
+      const file = path.join(dir, `psk${i}.txt`);
+      writeFileSync(file, `${l.psk.identity}:${l.psk.key}\n`);
+      conf.push(`psk_hint ${l.psk.hint}`, `psk_file ${file}`);
+    } else conf.push(`certfile ${tls.certFile}`, `keyfile ${tls.keyFile}`);
     if (tls.caFile) conf.push(`cafile ${tls.caFile}`);
     if (l.requireCert) conf.push("require_certificate true");
     if (l.identityAsUsername) conf.push("use_identity_as_username true");
@@ -110,6 +115,7 @@ var big = ""; while (big.length < 3072) big += "0123456789abcdef";
 var r = { rounds: [], tls: [], errors: [], events: [] }, round = null, breaks = 0;
 var o = { ca: CA, client_id: "etls-test-" + ROUND, keep_alive: 30, reconnect: { min: 200, max: 2000 } };
 if (KEY !== null) { o.key = KEY; o.cert = CERT; }
+if (typeof PSK !== "undefined") o.psk = PSK;
 var m = etls.mqtt.connect(URL, o);
 m.on("tls", function (i) { r.tls.push({ resumed: !!i.resumed, version: i.version }); });
 m.on("error", function (e) { r.errors.push(e && e.code ? e.code : String(e)); });

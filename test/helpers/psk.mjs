@@ -9,12 +9,13 @@ import { freePort, spawnServer } from "./tls12-servers.mjs";
 import { createBoard } from "../../tools/mock/board.mjs";
 import { bundlePath } from "../../tools/lib/paths.mjs";
 
-/** openssl s_server with a PSK and no certificate. version: "tls1_3" | "tls1_2"; extra args
+/** openssl s_server with a PSK and no certificate (-rev: never -www, whose page shows the command line, key included). version: "tls1_3" | "tls1_2"; extra args
  *  (-cipher, -allow_no_dhe_kex, -psk_hint ...). */
-export async function opensslPsk({ key, identity, version = "tls1_3", args = [] }) {
+export async function opensslPsk({ key, identity, version = "tls1_3", args = [], www = null }) {
   const port = await freePort();
+  // www: a directory served by -WWW (GET /file); else -rev.
   return spawnServer("openssl", ["s_server", "-accept", `127.0.0.1:${port}`, "-psk", key, "-psk_identity", identity,
-    "-nocert", `-${version}`, "-rev", ...args], port);
+    "-nocert", `-${version}`, www ? "-WWW" : "-rev", ...args], port, { cwd: www || undefined });
 }
 
 /** gnutls-serv with a psk password file (identity:hexkey) and a priority string; echo mode. */

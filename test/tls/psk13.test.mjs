@@ -4,9 +4,14 @@
 // (-allow_no_dhe_kex), SHA-256 suites; refusals (wrong key, unknown identity, a server without
 // PSK) as PSK_REJECTED with the alert; and the key's bytes in none of the captured output.
 import { test, after } from "node:test";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { runApp } from "../helpers/board-app.mjs";
 import assert from "node:assert/strict";
 import { opensslPsk, gnutlsPsk, runPskCases, newKey } from "../helpers/psk.mjs";
-import { have, opensslServer } from "../helpers/tls12-servers.mjs";
+import { have, opensslServer, freePort, spawnServer } from "../helpers/tls12-servers.mjs";
+import { spawnSync } from "node:child_process";
 import { Pki } from "../../tools/lib/pki.mjs";
 
 const closers = [];
@@ -154,4 +159,52 @@ test("GnuTLS gnutls-serv --pskpasswd, TLS 1.3: psk_dhe_ke (ECDHE-PSK), psk_ke (P
   assert.equal(b.results[0].info.group, 0);
   const u = a.results[1];
   assert.equal(u.error && u.error.code, "PSK_REJECTED", JSON.stringify(u));
+});
+
+test("https.get with psk (no ca) over TLS 1.3 and TLS 1.2: the response body", async (t) => {
+  if (!have("openssl")) return t.skip("no openssl");
+  const key = newKey(), identity = "dev-web";
+  const dir = mkdtempSync(path.join(tmpdir(), "etls-psk-www-"));
+  writeFileSync(path.join(dir, "hello.txt"), "hello over PSK\n");
+  const s13 = await server({ key, identity, www: dir });
+  const s12 = await server({ key, identity, www: dir, version: "tls1_2" });
+  const APP = `var t = require("espruino-tls"), out = [], ports = [P13, P12];
+  function get(i) {
+    if (i >= ports.length) { done(out); return; }
+    t.https.get({ host: "localhost", port: ports[i], path: "/hello.txt", psk: { identity: ID, key: KEY }, keepAlive: false }, function (res) {
+      var body = "";
+      res.on("data", function (d) { body += d; });
+      res.on("end", function () { out.push({ status: res.statusCode, body: body }); setTimeout(function () { get(i + 1); }, 20); });
+    }).on("error", function (e) { out.push({ error: e.code, message: e.message }); setTimeout(function () { get(i + 1); }, 20); });
+  }
+  get(0);`;
+  const r = await runApp(APP, { globals: { P13: s13.port, P12: s12.port, ID: identity, KEY: key }, timeoutMs: 60000 });
+  assert.deepEqual(r, [{ status: 200, body: "hello over PSK\n" }, { status: 200, body: "hello over PSK\n" }]);
+  // (each server speaks only its version: -tls1_3, -tls1_2)
+});
+
+test("SHA-384 external PSK (hash: \"sha384\") against OpenSSL -psk_session with a TLS_AES_256_GCM_SHA384 session; the wrong hash refused", async (t) => {
+  if (!have("openssl")) return t.skip("no openssl");
+  // OpenSSL's -psk gives SHA-256 PSKs only; a SHA-384 external PSK is a session file (-psk_session):
+  // one from a certificate handshake with TLS_AES_256_GCM_SHA384, whose 48-byte "Resumption PSK"
+  // (fresh, random) then serves as the key.
+  const chain = new Pki().chain();
+  const dir = mkdtempSync(path.join(tmpdir(), "etls-psk384-"));
+  const cert = await opensslServer(chain, ["-tls1_3", "-ciphersuites", "TLS_AES_256_GCM_SHA384", "-rev"]);
+  const sess = path.join(dir, "sess.pem");
+  spawnSync("sh", ["-c", `(printf 'hi\\n'; sleep 1) | timeout 5 openssl s_client -connect 127.0.0.1:${cert.port} -tls1_3 -ciphersuites TLS_AES_256_GCM_SHA384 -sess_out ${sess} -quiet`], { stdio: "ignore" });
+  await cert.close();
+  const text = spawnSync("openssl", ["sess_id", "-in", sess, "-text", "-noout"], { encoding: "utf8" }).stdout;
+  const key = (/Resumption PSK: ([0-9A-F]+)/.exec(text) || [])[1];
+  assert.equal(key && key.length, 96, text);
+  const port = await freePort();
+  const s = await spawnServer("openssl", ["s_server", "-accept", `127.0.0.1:${port}`, "-psk_session", sess, "-psk_identity", "dev-384", "-nocert", "-tls1_3", "-rev"], port);
+  closers.push(() => s.close());
+  const { results } = await runPskCases(port, [
+    { name: "sha384", opts: { psk: { identity: "dev-384", key, hash: "sha384" } } },
+    { name: "sha256 (default) with the SHA-384 key", opts: { psk: { identity: "dev-384", key } } },
+  ]);
+  connected(results[0]);
+  assert.equal(results[0].info.suite, "TLS_AES_256_GCM_SHA384");
+  assert.equal(results[1].error && results[1].error.code, "PSK_REJECTED", JSON.stringify(results[1]));
 });
