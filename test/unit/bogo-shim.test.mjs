@@ -7,16 +7,18 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import net from "node:net";
 import tls from "node:tls";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseFlags, connectPlan, Unimplemented } from "../../tools/bogo/flags.mjs";
 import { Pki } from "../../tools/lib/pki.mjs";
 
 const SHIM = fileURLToPath(new URL("../../tools/bogo/shim-wrapper", import.meta.url));
 
-function runShim(args, timeoutMs = 60000) {
+function runShim(args, timeoutMs = 60000, env = {}) {
   return new Promise((resolve, reject) => {
-    const p = spawn(SHIM, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const p = spawn(SHIM, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
     let out = "", err = "";
     p.stdout.on("data", (d) => { out += d; });
     p.stderr.on("data", (d) => { err += d; });
@@ -60,8 +62,10 @@ test("connect plan: versions, groups and names tls.connect can express", () => {
 test("exit codes: 89 for -server and unknown flags, No for -is-handshaker-supported", async () => {
   const server = await runShim(["-port", "1", "-shim-id", "0", "-server", "-cert-file", "/nonexistent"]);
   assert.equal(server.code, 89, server.err);
-  const unknown = await runShim(["-port", "1", "-shim-id", "0", "-frobnicate"]);
+  const reasons = path.join(mkdtempSync(path.join(tmpdir(), "bogo-")), "reasons.txt");
+  const unknown = await runShim(["-port", "1", "-shim-id", "0", "-frobnicate"], 60000, { BOGO_REASONS: reasons });
   assert.equal(unknown.code, 89, unknown.err);
+  assert.equal(readFileSync(reasons, "utf8"), "-frobnicate: flag not implemented by this shim\n", "BOGO_REASONS collects the reason");
   const hs = await runShim(["-is-handshaker-supported"]);
   assert.equal(hs.code, 0);
   assert.equal(hs.out, "No\n");
