@@ -24,6 +24,7 @@ const COMMANDS = {
     localca sign <csr> [--dir <d>] [--client] [--server] [--days <n>] [--out <file>]
     localca issue --name <dns>... [--ip <a.b.c.d>]... [--dir <d>] [--days <n>] [--out <cert>] [--key-out <key>]
       a local ECDSA P-256 CA for tests and labs: device certificates from CSRs (clientAuth), server certificates`],
+  psk: ["./psk.mjs", "pskCommand", "psk new [--identity <id>] [--bytes <n>] [--out <file>] [--json]   a fresh per-device pre-shared key (hex), its mosquitto psk_file line"],
   key: ["./castore/cli.mjs", "keyCommand", `key der|pem <in> [--out <file>] [--to pkcs8|pkcs1|sec1|spki] [--index <n>]   convert a key
       (PKCS#8, PKCS#1, SEC1 private keys; SubjectPublicKeyInfo or PKCS#1 public keys; --to spki also takes a certificate)`],
 };
