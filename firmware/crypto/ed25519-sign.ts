@@ -68,9 +68,14 @@ class EdBaseJob implements Job<Uint8Array> {
   }
 }
 
-/** The Ed25519 public key of a 32-byte seed (synchronous: one comb multiplication). */
+/** The Ed25519 public key of a 32-byte seed, as a Job (one comb multiplication). */
+export function ed25519PublicKeyJob(seed: Uint8Array): Job<Uint8Array> {
+  return new EdBaseJob(expand(seed)[0]);
+}
+
+/** The same, synchronously. */
 export function ed25519PublicKey(seed: Uint8Array): Uint8Array {
-  return runSync(new EdBaseJob(expand(seed)[0]));
+  return runSync(ed25519PublicKeyJob(seed));
 }
 
 /** (r + k a) mod L for 32-byte little-endian r, k, a (r, k < L; a < 2^255). */

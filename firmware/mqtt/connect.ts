@@ -93,7 +93,13 @@ export function mqttConnect(url: string, options: any): any {
     }
     sock = s;
     mqtt.tlsSocket = s;
-    s.on("error", function (e: any) { if (s === sock) mqtt.emit("error", e); });
+    s.on("error", function (e: any) {
+      if (s !== sock) return;
+      // The key check of a key file without its public key ends after tls.connect returned
+      // (tls/options.ts): an option error all the same, which retrying does not cure.
+      if (e && (e.code === "KEY_CERT_MISMATCH" || e.code === "BAD_KEY")) stopped = true;
+      mqtt.emit("error", e);
+    });
     s.on("close", function () {
       if (s !== sock) return;
       sock = null;

@@ -10,6 +10,8 @@ import type { PrivateKey } from "../identity/key";
 /** The device's certificate chain (DER, leaf first) and its private key (tls/options.ts). */
 export interface ClientIdentity {
   chain: Uint8Array[];
+  /** Null only until TlsSetup.ready has run (a key file without its public key; tls/options.ts):
+   *  no connection opens before. */
   key: PrivateKey;
   /** Short fingerprint of the leaf: sessions and kept connections are per identity. */
   id: string;

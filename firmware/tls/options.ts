@@ -10,10 +10,13 @@ import type { AnchorSource, TrustAnchor } from "../x509/anchor";
 import { anchorFromCert, memoryAnchors } from "../x509/anchor";
 import { parseCert, pemCerts, subjectText } from "../x509/cert";
 import { open as openCaStore } from "../castore/store";
-import { parsePrivateKey, keyMatchesSpki } from "../identity/key";
+import { parsePrivateKeyJob, keyMatchesSpki } from "../identity/key";
+import type { PrivateKey } from "../identity/key";
 import type { ClientIdentity } from "./handshake-common";
 import { pskFrom } from "./psk";
 import type { ExternalPsk } from "./psk";
+import type { Job } from "../util/job";
+import { mapJob } from "../util/job";
 
 declare function require(name: string): any;
 
@@ -28,6 +31,10 @@ export interface TlsSetup {
   psk: ExternalPsk | null;
   /** `psk` without `ca`: the server must accept the PSK, no certificate handshake is possible. */
   pskOnly: boolean;
+  /** Work left before a connection may open, or null: the public key of a key file without one
+   *  (a scalar multiplication) and then its check against the certificate (KEY_CERT_MISMATCH).
+   *  The socket runs it in slices and opens the connection only when it has succeeded. */
+  ready: Job<void> | null;
 }
 
 function optionError(option: string, message: string, cause?: any): never {
@@ -170,28 +177,40 @@ export function anchorsFrom(ca: any): AnchorSource {
 
 function given(v: any): boolean { return v !== undefined && v !== null && v !== false; }
 
-/** The device identity from `key` and `cert`, checked: the key must be the leaf's. */
-export function identityFrom(keyOpt: any, certOpt: any): ClientIdentity | null {
-  if (!given(keyOpt) && !given(certOpt)) return null;
+/**
+ * The device identity from `key` and `cert`, checked: the key must be the leaf's. Everything is
+ * checked here (thrown by tls.connect) except for a key file without its public key: computing it
+ * takes seconds on a board, so it is left to `ready` (a Job), which then checks the key against
+ * the certificate and fills in identity.key (null until then; no connection opens before).
+ */
+function identityFrom(keyOpt: any, certOpt: any): { identity: ClientIdentity | null; ready: Job<void> | null } {
+  if (!given(keyOpt) && !given(certOpt)) return { identity: null, ready: null };
   if (!given(certOpt)) throw new EtError("CERT_MISSING", "a client `key` was given without its `cert` (the device certificate, PEM or DER)");
   if (!given(keyOpt)) throw new EtError("KEY_MISSING", "a client `cert` was given without its private `key`");
   const keyItems = items(keyOpt, "key", 0, []);
   const certItems = items(certOpt, "cert", 0, []);
   const both = keyItems.concat(certItems);
-  if (sameText(both, lastId)) return lastIdentity;
+  if (sameText(both, lastId)) return { identity: lastIdentity, ready: null };
   if (keyItems.length !== 1) optionError("key", "expected one private key, got " + keyItems.length + " items");
   const chain = certList(certItems, "cert");
   if (!chain.length) optionError("cert", "no certificate");
   let leaf;
   try { leaf = parseCert(chain[0]); } catch (e) { return optionError("cert", "the device certificate does not parse", e); }
-  const key = parsePrivateKey(keyItems[0]); // KEY_ENCRYPTED, BAD_KEY
-  if (!keyMatchesSpki(key, leaf.spki)) {
-    throw new EtError("KEY_CERT_MISMATCH", "the private key does not belong to the certificate (" + subjectText(leaf) + "): give the key the certificate was issued for");
+  const spki = leaf.spki, keyJob = parsePrivateKeyJob(keyItems[0]); // KEY_ENCRYPTED, BAD_KEY
+  const id: ClientIdentity = { chain: chain, key: null as any, id: toHex(SHA256.hash(chain[0])).substr(0, 16) };
+  const check = function (key: PrivateKey): void {
+    if (!keyMatchesSpki(key, spki)) {
+      throw new EtError("KEY_CERT_MISMATCH", "the private key does not belong to the certificate (" + subjectText(leaf) + "): give the key the certificate was issued for");
+    }
+    id.key = key;
+    lastId = both;
+    lastIdentity = id;
+  };
+  if (keyJob.step()) {
+    check(keyJob.result());
+    return { identity: id, ready: null };
   }
-  const id: ClientIdentity = { chain: chain, key: key, id: toHex(SHA256.hash(chain[0])).substr(0, 16) };
-  lastId = both;
-  lastIdentity = id;
-  return id;
+  return { identity: id, ready: mapJob(keyJob, check) };
 }
 
 /** With `psk` and no `ca`: no anchors at all (the handshake never reaches a certificate). */
@@ -206,5 +225,6 @@ export function resolveOptions(o: any): TlsSetup {
   }
   const psk = pskFrom(o.psk);
   const pskOnly = !!psk && (o.ca === undefined || o.ca === null);
-  return { identity: identityFrom(o.key, o.cert), anchors: pskOnly ? NO_ANCHORS as AnchorSource : anchorsFrom(o.ca), alpn: alpn, psk: psk, pskOnly: pskOnly };
+  const id = identityFrom(o.key, o.cert);
+  return { identity: id.identity, ready: id.ready, anchors: pskOnly ? NO_ANCHORS as AnchorSource : anchorsFrom(o.ca), alpn: alpn, psk: psk, pskOnly: pskOnly };
 }

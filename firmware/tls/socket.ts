@@ -17,6 +17,7 @@ import { defaultSessions } from "./resume";
 import { takeShare } from "./precompute";
 import { RECORD_BUFFER } from "../board";
 import type { PskOption } from "./psk";
+import { runSliced } from "../util/job";
 
 declare function require(name: string): any;
 
@@ -157,7 +158,15 @@ export class TlsSocket extends Emitter {
     this.timer = setTimeout(function () {
       self.fail(new EtError("TLS_TIMEOUT", "no TLS connection to " + o.host + " within " + (o.timeout || 60000) + " ms"));
     }, o.timeout || 60000);
-    this.open(o.host, o.port || 443);
+    const host = o.host, port = o.port || 443;
+    if (!setup.ready) { this.open(host, port); return; }
+    // A device key file without its public key: that key is computed and checked against the
+    // certificate in slices first; nothing is opened or sent before (KEY_CERT_MISMATCH is then
+    // this socket's "error" instead of a throw from tls.connect).
+    runSliced(setup.ready, function (err: any) {
+      if (self.closed) return;
+      if (err) self.fail(err); else self.open(host, port);
+    });
   }
 
   private open(host: string, port: number): void {
@@ -281,7 +290,8 @@ export class TlsSocket extends Emitter {
 
 /** tls.connect(options, cb): cb runs once the handshake has verified the server. */
 export function connect(o: ConnectOptions, cb?: (info: ConnectionInfo) => void): TlsSocket {
-  // ca, key, cert resolved here, before any byte goes out: option errors throw (KEY_CERT_MISMATCH...).
+  // ca, key, cert resolved here, before any byte goes out: option errors throw (KEY_CERT_MISMATCH...),
+  // except the check of a key file without its public key, which ends before the connection opens.
   const s = new TlsSocket(o, resolveOptions(o));
   if (cb) s.on("connect", cb);
   return s;

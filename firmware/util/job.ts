@@ -64,3 +64,19 @@ export function andThen<T>(job: Job<T>, next: (r: T) => Job<any> | null): Job<vo
     result: function () { return undefined; },
   };
 }
+
+/** `job` with its result passed through `f` (called once, in the step that finishes the job). */
+export function mapJob<T, U>(job: Job<T>, f: (r: T) => U): Job<U> {
+  let done = false;
+  let out: U | null = null;
+  return {
+    step: function () {
+      if (done) return true;
+      if (!job.step()) return false;
+      out = f(job.result());
+      done = true;
+      return true;
+    },
+    result: function () { return out as U; },
+  };
+}

@@ -142,3 +142,21 @@ setTimeout(function () { done(r); }, 5000);`, {
     assert.doesNotMatch(broker.output(), /as etls-nocert/, version + ": no CONNECT reached the broker");
   }
 });
+
+test("a key file without its public key that is not the certificate's: one KEY_CERT_MISMATCH error (found in slices, before connecting), no reconnection, nothing reaches the broker", { skip, timeout: 120000 }, async () => {
+  const p = pki();
+  const broker = await mtlsBroker("tlsv1.3");
+  const other = execFileSync("openssl", ["ecparam", "-name", "prime256v1", "-genkey", "-noout"], { stdio: ["ignore", "pipe", "ignore"] });
+  const noPub = execFileSync("openssl", ["ec", "-no_public"], { input: other, stdio: ["pipe", "pipe", "ignore"] }).toString("latin1");
+  assert.match(noPub, /BEGIN EC PRIVATE KEY/);
+  const r = await runApp(`var etls = require("espruino-tls"), r = { errors: [] };
+var m = etls.mqtt.connect("mqtts://localhost:" + PORT, { ca: CA, key: KEY, cert: CERT, client_id: "etls-nopub", reconnect: { min: 100, max: 200 } });
+m.on("error", function (e) { r.errors.push(e.code); });
+m.on("connected", function () { r.connected = true; });
+setTimeout(function () { m.stop(); done(r); }, 4000);`, {
+    files: { MQTT: mqttModuleText() }, globals: { PORT: broker.ports[0], CA: p.server.root.pem, KEY: noPub, CERT: p.devices[0].cert }, timeoutMs: 30000,
+  });
+  assert.equal(r.connected, undefined);
+  assert.deepEqual(r.errors, ["KEY_CERT_MISMATCH"], "one error, no retry");
+  assert.doesNotMatch(broker.output(), /New connection|as etls-nopub/, "nothing reached the broker");
+});

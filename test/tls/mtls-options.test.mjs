@@ -7,6 +7,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import tls from "node:tls";
 import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { runApp } from "../helpers/board-app.mjs";
 import { mitmProxy } from "../helpers/tls-observe.mjs";
 import { scriptedServer, handshake, seal } from "../helpers/tls13-script.mjs";
@@ -70,7 +71,7 @@ next();`;
 
 function b64(buf) { return Buffer.from(buf).toString("base64"); }
 
-async function runCases(port, cases, files = {}) {
+async function runCases(port, cases, files = {}, extra = {}) {
   const P = mtlsPki();
   return runApp(FORMS_APP, {
     files, timeoutMs: 240000,
@@ -78,7 +79,7 @@ async function runCases(port, cases, files = {}) {
       PORT: port, CASES: cases, SERVER_CA: P.server.root.pem,
       KEY_PEM: P.p256.keyPem, SEC1: P.sec1, CERT_PEM: P.p256.pem, CA_PEM: P.ca.pem,
       KEY_B64: b64(P.keyDer), CERT_B64: b64(P.p256.der), SERVER_ROOT_B64: b64(P.server.root.der),
-      FOREIGN_KEY: P.foreign.keyPem, ENCRYPTED: P.encrypted, RSA_KEY: P.pkcs1, RSA_CERT: P.rsa.pem,
+      FOREIGN_KEY: P.foreign.keyPem, ENCRYPTED: P.encrypted, RSA_KEY: P.pkcs1, RSA_CERT: P.rsa.pem, ...extra,
     },
   });
 }
@@ -128,6 +129,44 @@ test("option refusals: each has its code, thrown by tls.connect before anything 
   assert.doesNotMatch(JSON.stringify(out), /BEGIN PRIVATE KEY|MIG/, "no key material in any message");
   await new Promise((r) => setTimeout(r, 300));
   assert.equal(srv.state.connections, 0, "a connection was opened for a refused option");
+});
+
+// RSA keys are checked in full by tls.connect (n = p*q included: one native dot product per
+// column now, a few ms); a key file without its public key has that key computed in slices
+// before the connection opens (identity/key.ts, tls/options.ts): its mismatch with the
+// certificate is then the socket's error event, and still nothing is opened.
+test("RSA key refusals are thrown by tls.connect: n != p*q (BAD_KEY), an RSA key with a P-256 certificate and a P-256 key with the RSA certificate (KEY_CERT_MISMATCH); nothing opened", { timeout: 120000 }, async () => {
+  const P = mtlsPki();
+  const srv = await nodeServer();
+  const der = P.pemToDer(P.pkcs1);
+  const broken = Buffer.from(der);
+  broken[40] ^= 1; // inside n (PKCS#1: SEQUENCE, version, then n from byte 11)
+  const cases = [
+    { name: "RSA key with n != p*q", code: "BAD_KEY", opts: "{ key: atob(BROKEN_RSA), cert: RSA_CERT }" },
+    { name: "RSA key, P-256 certificate", code: "KEY_CERT_MISMATCH", opts: "{ key: RSA_KEY, cert: CERT_PEM }" },
+    { name: "P-256 key, RSA certificate", code: "KEY_CERT_MISMATCH", opts: "{ key: KEY_PEM, cert: RSA_CERT }" },
+  ];
+  const out = await runCases(srv.port, cases, {}, { BROKEN_RSA: broken.toString("base64") });
+  cases.forEach((c, i) => assert.equal(out[i].thrown, c.code, `${c.name}: ${out[i].thrown} ${out[i].message} ${out[i].events}`));
+  assert.match(out[0].message, /p\*q/);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(srv.state.connections, 0, "a connection was opened for a refused key");
+});
+
+test("a key file without its public key (SEC1 -no_public): computed in slices before connecting; another certificate's key -> error KEY_CERT_MISMATCH, end, close and no connection; its own certificate's key connects", { timeout: 180000 }, async () => {
+  const P = mtlsPki();
+  const noPub = (file) => execFileSync("openssl", ["ec", "-in", file, "-no_public"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  const srv = await nodeServer();
+  const bad = await runCases(srv.port, [{ name: "foreign key, no public key", opts: "{ key: FOREIGN_NOPUB, cert: CERT_PEM }" }], {}, { FOREIGN_NOPUB: noPub(P.foreign.keyFile) });
+  assert.equal(bad[0].thrown, undefined, "not thrown: the check ends in slices");
+  assert.deepEqual(bad[0].events, ["error:KEY_CERT_MISMATCH", "end", "close"], bad[0].message);
+  assert.doesNotMatch(JSON.stringify(bad), /BEGIN EC PRIVATE KEY|MH/, "no key material in the message");
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(srv.state.connections, 0, "a connection was opened before the key was checked");
+  const good = await runCases(srv.port, [{ name: "own key, no public key", opts: "{ key: OWN_NOPUB, cert: CERT_PEM }" }], {}, { OWN_NOPUB: noPub(P.p256.keyFile) });
+  assert.equal(good[0].thrown, undefined, good[0].message);
+  assert.equal(good[0].connected, true, `${good[0].events} ${good[0].message}`);
+  assert.match(good[0].got, /^CN=device-p256;/);
 });
 
 for (const version of ["TLSv1.3", "TLSv1.2"]) {

@@ -36,6 +36,23 @@ test("ModPowJob and the long division agree with BigInt (512..2048-bit odd modul
   }
 });
 
+test("mulBytes (the RSA key check n = p*q, Ed25519's k*a) agrees with BigInt: lengths 0..513 bytes, leading zeros, all-ones, with and without E.convolve", async () => {
+  const cases = [[0, 0], [1, 1], [1, 32], [3, 5], [32, 32], [33, 64], [64, 64], [128, 128], [129, 127], [192, 192], [256, 256], [300, 1], [513, 200]];
+  const portable = (await loadFirmware({ convolve: false })).T.sign;
+  for (const [la, lb] of cases) {
+    for (const fill of ["random", "ones", "zeros-first"]) {
+      const a = fill === "ones" ? u8(la).fill(255) : rnd(la), b = fill === "ones" ? u8(lb).fill(255) : rnd(lb);
+      if (fill === "zeros-first") { if (la) a[0] = 0; if (lb > 1) { b[0] = 0; b[1] = 0; } }
+      for (const M of [S, portable]) {
+        const p = M.mulBytes(a, b);
+        assert.equal(p.length, la + lb, `${la}x${lb} length`);
+        assert.equal(big(p), big(a) * big(b), `${la}x${lb} ${fill}`);
+      }
+    }
+  }
+  assert.throws(() => S.mulBytes(u8(1200), u8(2)), (e) => e.code === "CRYPTO_RANGE");
+});
+
 const HASHES = [["sha256", 0x0401, 0x0804, 32], ["sha384", 0x0501, 0x0805, 48], ["sha512", 0x0601, 0x0806, 64]];
 
 // 1033 bits: emBits = 1032, so the PSS encoding is one byte shorter than the modulus.

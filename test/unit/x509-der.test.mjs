@@ -2,6 +2,11 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import * as H from "../helpers/x509-certs.mjs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { loadFirmware, testBundlePath } from "../helpers/firmware.mjs";
+import { runInterpreter, cleanOutput } from "../../tools/espruino-run.mjs";
 
 let X;
 before(async () => {
@@ -169,4 +174,43 @@ test("PEM and base64", () => {
   bad(() => X.base64Decode("ab=c"));
   bad(() => X.base64Decode("a!bc"));
   assert.deepEqual(Buffer.from(X.base64Decode("aGVsbG8=")), Buffer.from("hello"));
+});
+
+// base64Decode has two paths: the interpreter's native atob checked by a btoa round trip (the
+// mock has a lenient atob too) and the loop (hosts without atob). Both must accept exactly canonical
+// base64 (whitespace aside) and agree with Node's decoder. ("=" and "==" hung the interpreter's
+// atob: the real-interpreter test below would time out if they reached it.)
+const B64_GOOD = ["", "aGVsbG8=", "aGVs bG8=\r\n", "aGVs\tbG8=\n", "aGVsbA==", "AAAA", "+/+/", Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 37) & 255)).toString("base64").replace(/(.{64})/g, "$1\n")];
+const B64_BAD = ["=", "==", " =\n", "A", "AB=", "abc", "ab=c", "a!bc", "aGVsbG9=", "aGVsbB==", "aGVsbA=", "aGVsbA===", "====", "=", "aGVsbG8", "a-_b", "AA==AA==", "ab\u00ffc", "aGVsbG8=aGVs", "aGVs\u0000bG8="];
+function checkB64(decode, where) {
+  for (const g of B64_GOOD) assert.deepEqual(Buffer.from(decode(g)), Buffer.from(g.replace(/\s/g, ""), "base64"), `${where}: ${JSON.stringify(g)}`);
+  for (const b of B64_BAD) assert.throws(() => decode(b), (e) => e.code === "BAD_DER", `${where}: ${JSON.stringify(b)} must be refused`);
+}
+
+test("base64Decode: the atob path (round-trip checked) and the loop accept exactly canonical base64", async () => {
+  checkB64((s) => X.base64Decode(s), "atob path (the mock's lenient atob, as the board's)");
+  const loop = await loadFirmware({ globals: { atob: undefined, btoa: undefined } });
+  try { checkB64((s) => loop.T.x509t.base64Decode(s), "loop (no atob)"); } finally { loop.close(); }
+});
+
+test("base64Decode on the real interpreter (native atob): same answers", { skip: !process.env.ESPRUINO_BIN && "ESPRUINO_BIN not set", timeout: 60000 }, async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "etls-b64-"));
+  try {
+    writeFileSync(path.join(dir, "b64.js"), `var f = E.openFile(${JSON.stringify(await testBundlePath())}, "r"), s = "", d, m = { exports: {} };
+while ((d = f.read(4096)) !== undefined && d.length) s += d;
+f.close();
+(new Function("exports", "module", s))(m.exports, m);
+var X = m.exports.x509t, out = [];
+${JSON.stringify([...B64_GOOD, ...B64_BAD])}.forEach(function (c) {
+  try { var u = X.base64Decode(c), h = ""; for (var i = 0; i < u.length; i++) h += (u[i] < 16 ? "0" : "") + u[i].toString(16); out.push(h); } catch (e) { out.push(e.code || String(e)); }
+});
+print("RESULT " + JSON.stringify(out));
+setTimeout(quit, 0);`);
+    const r = await runInterpreter(process.env.ESPRUINO_BIN, dir, "b64.js", { timeoutMs: 50000 });
+    const m = /RESULT (.*)/.exec(cleanOutput(r.out));
+    assert.ok(m, cleanOutput(r.out));
+    const got = JSON.parse(m[1]);
+    B64_GOOD.forEach((g, i) => assert.equal(got[i], Buffer.from(g.replace(/\s/g, ""), "base64").toString("hex"), JSON.stringify(g)));
+    B64_BAD.forEach((b, i) => assert.equal(got[B64_GOOD.length + i], "BAD_DER", JSON.stringify(b)));
+  } finally { rmSync(dir, { recursive: true, force: true }); }
 });

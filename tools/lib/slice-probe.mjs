@@ -16,11 +16,9 @@
 // a core to itself, presumably other VMs on the host).
 import { existsSync } from "node:fs";
 
-/** Board-side code: probeLoad(text) -> exports; probeStart(), probeMark(step), probeStop() -> stats. */
-export const PROBE = String.raw`var PROBE = { on: false, mark: "idle", runs: 0, top: [], gap: 0, gapOutside: 0, inCb: 0, last: 0, lastCpu: 0, iv: null, factor: 1 };
-var PROBE_TOP = 6, PROBE_FILE = E.openFile("/proc/thread-self/schedstat", "r");
-function probeCpu() { PROBE_FILE.seek(0); return parseInt(PROBE_FILE.read(64)) / 1e6; }
-var PROBE_A = new Uint8Array(256);
+/** Board-side code: probeFactor() -> this process's slow-down against FACTS §7 (>= 1: slower).
+ *  Shared with tools/bench-crypto.mjs, which converts its times with it the same way. */
+export const FACTOR = String.raw`var PROBE_A = new Uint8Array(256);
 function probeE() {}
 function probeAdd3(x, y, z) { return x + y + z; }
 /** The slow-down against FACTS §7 (>= 1 means slower): the least of four operations' ratios. */
@@ -41,6 +39,12 @@ function probeFactor() {
   }
   return f;
 }
+`;
+
+/** Board-side code: probeLoad(text) -> exports; probeStart(), probeMark(step), probeStop() -> stats. */
+export const PROBE = FACTOR + String.raw`var PROBE = { on: false, mark: "idle", runs: 0, top: [], gap: 0, gapOutside: 0, inCb: 0, last: 0, lastCpu: 0, iv: null, factor: 1 };
+var PROBE_TOP = 6, PROBE_FILE = E.openFile("/proc/thread-self/schedstat", "r");
+function probeCpu() { PROBE_FILE.seek(0); return parseInt(PROBE_FILE.read(64)) / 1e6; }
 function probeNote(kind, ms) {
   var P = PROBE, t = P.top, i;
   P.runs++; P.inCb += ms;
