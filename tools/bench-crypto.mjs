@@ -35,7 +35,7 @@ import path from "node:path";
 import vm from "node:vm";
 import { DIST } from "./lib/paths.mjs";
 import { buildBoard } from "./build.mjs";
-import { createBoard } from "./mock/board.mjs";
+import { createBoard, flashFor } from "./mock/board.mjs";
 import { espruinoBin, runInterpreter, cleanOutput } from "./espruino-run.mjs";
 import { buildPeers } from "./peers/build.mjs";
 import { FACTOR } from "./lib/slice-probe.mjs";
@@ -318,7 +318,7 @@ function gateSummary(list) {
 
 // ---- Mock ------------------------------------------------------------------------------
 function mockOurs(IN) {
-  const b = createBoard({ board: "linux" });
+  const b = createBoard({ board: "linux", flash: flashFor("linux", TEST_BUNDLE) });
   try {
     b.define("cpuNs", () => Number(process.cpuUsage().user + process.cpuUsage().system) * 1000);
     b.loadLibrary(TEST_BUNDLE, "espruino-tls-test");

@@ -19,8 +19,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import vm from "node:vm";
-import { createBoard, Flash } from "../../tools/mock/board.mjs";
-import { loadBoard } from "../../tools/lib/boards.mjs";
+import { createBoard, flashFor } from "../../tools/mock/board.mjs";
 import { ROOT, bundlePath, newestMtime } from "../../tools/lib/paths.mjs";
 import { buildBoard } from "../../tools/build.mjs";
 
@@ -56,10 +55,7 @@ export async function testBundlePath(board = "linux") {
  */
 export async function loadFirmware({ board = "linux", convolve = true, file = null, globals = {} } = {}) {
   file = file || await testBundlePath(board);
-  // The test bundle (product plus internals for tests) may outgrow the board's Storage, which
-  // only the product bundle must fit (its budget, tools/build.mjs): a flash with room for it.
-  const capacity = Math.max(loadBoard(board).storage.bytes, statSync(file).size + 65536);
-  const b = createBoard({ board, flash: new Flash(capacity) });
+  const b = createBoard({ board, flash: flashFor(board, file) });
   for (const [name, value] of Object.entries(globals)) b.define(name, value);
   const E = b.context.E;
   if (!convolve) delete E.convolve;

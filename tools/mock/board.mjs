@@ -3,7 +3,7 @@
 // entropy registers and clock. Every piece of code it evaluates first passes the same
 // compatibility gate as check:bundle, so code that would fail on the board fails here.
 import vm from "node:vm";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { loadBoard } from "../lib/boards.mjs";
 import { checkSource } from "../compat/check.mjs";
 import { Flash } from "./flash.mjs";
@@ -286,3 +286,9 @@ export function jsVarsOf(x, bpv, seen) {
 }
 
 export { Flash };
+
+/** A flash for `board` with room for `file` (a test bundle: product plus internals for tests,
+ *  which may outgrow the board's Storage; only the product bundle must fit, tools/build.mjs). */
+export function flashFor(board, file) {
+  return new Flash(Math.max(loadBoard(board).storage.bytes, statSync(file).size + 65536));
+}
