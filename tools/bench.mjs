@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { ROOT } from "./lib/paths.mjs";
 
-const TARGETS = ["crypto", "entropy", "x509", "castore", "tls", "ota", "mtls", "memory", "slices"];
+const TARGETS = ["crypto", "entropy", "x509", "castore", "tls", "ota", "mtls", "memory", "slices", "psk"];
 
 export async function benchCommand(args) {
   const target = args.find((a, i) => !a.startsWith("--") && args[i - 1] !== "--svg");

@@ -69,8 +69,10 @@ export class TlsClient {
       psk: o.psk, pskKe: o.pskKe, takeShare: o.takeShare, extPsk: ext, pskOnly: !!o.pskOnly,
       // No key share is computed when none should be needed: resuming a TLS 1.2 session (and no
       // TLS 1.3 ticket: the server spoke 1.2 last time), or resuming with psk_ke. A TLS 1.3 server
-      // that wants one after all asks for it with HelloRetryRequest.
-      deferShare: (!!s12 && !o.psk && !ext) || (!!o.pskKe && (!!o.psk || !!ext)),
+      // that wants one after all asks for it with HelloRetryRequest. With an external PSK the
+      // share waits for that request too (unless one was precomputed): a TLS 1.2 PSK server needs
+      // none, and a TLS 1.3 one costs a round trip instead of an X25519 key pair made for nothing.
+      deferShare: (!!s12 && !o.psk && !ext) || (!!o.pskKe && !!o.psk) || !!ext,
       sessionId: s12 && s12.id.length ? s12.id : null,
       tls12: v.tls12 ? {
         extra: helloExtensions12(s12 ? s12.ticket : null),

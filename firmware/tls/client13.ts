@@ -174,7 +174,9 @@ export class Client13 extends Engine {
   start(): void {
     const self = this;
     const groups = this.o.groups || [C.GROUP_X25519, C.GROUP_SECP256R1, C.GROUP_SECP384R1];
-    const pre = this.o.deferShare ? null : this.o.takeShare ? this.o.takeShare(groups[0]) : null;
+    // (an external PSK for psk_dhe_ke defers the share, but takes a precomputed one: it is free)
+    const usePre = !this.o.deferShare || (!!this.o.extPsk && !this.o.pskKe);
+    const pre = usePre && this.o.takeShare ? this.o.takeShare(groups[0]) : null;
     if (pre || this.o.deferShare) {
       this.share = pre;
       progress(this, pre ? "key_share_ready" : "key_share_deferred");

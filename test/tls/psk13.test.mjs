@@ -68,6 +68,8 @@ test("psk without ca: no NO_TRUST_ANCHORS (no CA store on the board), a PSK hand
     assert.equal(r.info.peer, null, "no certificate");
     assert.ok(r.steps.includes("psk_offered") && r.steps.includes("psk_accepted") && !r.steps.includes("certificate"), r.steps.join(","));
     assert.equal(r.info.group, 0x1d, "psk_dhe_ke: a fresh X25519 exchange");
+    // the share is made when the server asks (HelloRetryRequest), not for every ClientHello
+    assert.ok(r.steps.includes("key_share_deferred") && r.steps.includes("hello_retry"), r.steps.join(","));
   }
   assert.equal(results[4].thrown.code, "NO_TRUST_ANCHORS", "without psk the old refusal stays");
   assert.match(s.output(), /Ciphersuite: TLS_(AES_128_GCM|CHACHA20_POLY1305)_SHA256/);
