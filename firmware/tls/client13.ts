@@ -384,7 +384,7 @@ export class Client13 extends Engine {
         this.peer = c.ticket.peer as PeerIdentity;
       } else this.extUsed = true;
     } else if (this.o.pskOnly) {
-      tlsFail(A_HANDSHAKE_FAILURE, "PSK_REJECTED", "the server did not take the PSK (and no `ca` for a certificate)");
+      tlsFail(A_HANDSHAKE_FAILURE, "PSK_REJECTED", "server did not take the PSK (no `ca`)");
     }
     if (!ks && !((this.resumed || this.extUsed) && this.o.pskKe)) tlsFail(A_MISSING_EXTENSION, "TLS_MISSING_EXTENSION", "ServerHello without key_share");
     const share = this.share as Ephemeral;

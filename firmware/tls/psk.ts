@@ -50,7 +50,7 @@ function keyFromText(s: string): Uint8Array {
     if (t.length & 1) badPsk("odd number of hex digits", "hex");
     return fromHex(t);
   }
-  if (isPrintable(s)) badPsk("key is not hex, nor a Storage file", "hex");
+  if (isPrintable(s)) badPsk("key: not hex, no such file", "hex");
   return fromBinary(s);
 }
 
@@ -58,7 +58,7 @@ function keyFromText(s: string): Uint8Array {
 function keyBytes(v: any): Uint8Array {
   if (v instanceof ArrayBuffer) v = new Uint8Array(v);
   if (v instanceof Uint8Array) return new Uint8Array(v);
-  if (typeof v !== "string") badPsk("key: hex, bytes or a Storage file name", "type");
+  if (typeof v !== "string") badPsk("key: hex, bytes or file", "type");
   if (v.length && v.length <= 28 && isPrintable(v)) {
     const data = require("Storage").read(v);
     // A copy of the file (a Storage read is a live view of flash).
@@ -83,11 +83,11 @@ export function pskIdentityText(p: ExternalPsk, hint: string): string {
 /** The `psk` option to an ExternalPsk (null when absent); BAD_PSK before any connection. */
 export function pskFrom(o: any): ExternalPsk | null {
   if (o === undefined || o === null || o === false) return null;
-  if (typeof o !== "object") badPsk("expected {identity, key}", "type");
+  if (typeof o !== "object") badPsk("{identity, key}?", "type");
   if (typeof o.identity !== "function") checkIdentity(o.identity, "identity");
   if (o.key === undefined || o.key === null) badPsk("no key", "key");
   const key = keyBytes(o.key);
-  if (key.length < 16) badPsk("key under 16 bytes (`espruino-tls psk new` makes 32)", "short");
+  if (key.length < 16) badPsk("key under 16 bytes", "short");
   const h = o.hash === undefined ? "sha256" : String(o.hash).toLowerCase();
   if (h !== "sha256" && h !== "sha384") badPsk("hash: sha256 or sha384", "hash");
   const hash = h === "sha384" ? SHA384 : SHA256;
