@@ -76,7 +76,7 @@ function one(p, cb) {
     clearInterval(iv); tick(); clearTimeout(wd);
     r.longestGapMs = r1(gap * 1000);
     var st = PROBED ? probeStop() : null;
-    if (st) { r.stepMs = st.longestMs; r.stepRefMs = st.refMs; r.stepAfter = st.longestAfter; }
+    if (st) { r.stepMs = st.longestMs; r.stepRefMs = st.refMs; r.stepAfter = st.longestAfter; r.factor = st.factor; }
     r.steps = r.steps.join(",");
     if (err) r.error = (err.code || "ERROR") + ": " + (err.message || err);
     try { if (mq.client) mq.disconnect(); else if (sock) sock.end(); } catch (e) { closed = true; }
@@ -173,7 +173,7 @@ export function summarize(printed, version) {
       ms: best(good, "ms"), cpuMs: best(good, "cpuMs"), connectedMs: best(good, "connectedMs"),
       ...(signs.length ? { signMs: Math.min(...signs) } : {}),
       longestGapMs: best(good, "longestGapMs"),
-      ...(good.some((x) => typeof x.stepRefMs === "number") ? { longestStep: (() => { const w = good.reduce((a, x) => (typeof x.stepRefMs === "number" && (!a || x.stepRefMs > a.stepRefMs) ? x : a), null); return { refMs: w.stepRefMs, ms: w.stepMs, after: w.stepAfter }; })() } : {}),
+      ...(good.some((x) => typeof x.stepRefMs === "number") ? { longestStep: (() => { const w = good.reduce((a, x) => (typeof x.stepRefMs === "number" && (!a || x.stepRefMs > a.stepRefMs) ? x : a), null); return { refMs: w.stepRefMs, ms: w.stepMs, after: w.stepAfter, factor: w.factor }; })() } : {}),
       runs: runs.map((x) => ({ ms: x.ms, cpuMs: x.cpuMs, connectedMs: x.connectedMs, longestGapMs: x.longestGapMs, ...(problemsOf(row, x, version).length ? { notCounted: problemsOf(row, x, version) } : {}) })),
       ...(problems.length ? { problems } : {}),
       steps: (good[0] || runs[0] || {}).steps,
@@ -362,7 +362,7 @@ export async function benchMtls({ real = false, build = true, versions = listEnv
     rounds: real ? ROUNDS : 1,
     brokers: "mosquitto on 127.0.0.1, one process per TLS version, listeners: mtls (require_certificate true, use_identity_as_username true) and plain (no client certificate); server chain RSA-2048 (root, intermediate, leaf)",
     run: "tls.connect (server chain from the warm verified-chain cache) + Espruino's MQTT module: CONNECT, until CONNACK; then DISCONNECT",
-    figures: "ms / cpuMs: best wall (getTime()) / CPU (interpreter thread) time of a row's runs to CONNACK; connectedMs: to the end of the handshake; signMs: CertificateVerify signature in the handshake (progress client_certificate -> client_certificate_verify); longestGapMs: longest gap between 5 ms interval ticks in a run (a slice, plus waiting for a core under load), least of the row's runs; longestStep: the longest synchronous step of the library in the row's runs (tools/lib/slice-probe.mjs: refMs converted to the reference interpreter on an idle machine, ms as measured, after: the progress step before it), the largest of the runs; ratio*: mutual TLS over the same handshake without a client certificate, same process",
+    figures: "ms / cpuMs: best wall (getTime()) / CPU (interpreter thread) time of a row's runs to CONNACK; connectedMs: to the end of the handshake; signMs: CertificateVerify signature in the handshake (progress client_certificate -> client_certificate_verify); longestGapMs: longest gap between 5 ms interval ticks in a run (a slice, plus waiting for a core under load), least of the row's runs; longestStep: the longest synchronous step of the library in the row's runs (tools/lib/slice-probe.mjs: refMs converted to the reference interpreter on an idle machine, ms as measured, after: the progress step before it, factor: that run's slow-down against the reference), the largest of the runs; ratio*: mutual TLS over the same handshake without a client certificate, same process",
     code: { speed: "RAM (bundle text evaluated from RAM: a board's memory-mapped flash)", jsVars: "Storage" },
   };
   try {
