@@ -13,6 +13,9 @@
 // Code in RAM (the bundle text evaluated from a host file: the speed of a board's memory-mapped
 // flash). Figures: best wall time (getTime()) of RUNS rounds, interleaved round by round; the
 // load average at the start and end. BENCH_RT=1 runs the interpreter under chrt -f 50.
+// BENCH_PSK_MEMORY=1 measures instead the least free JsVars a PSK GET needs (code from Storage,
+// tools/lib/jsvars-need.mjs) for psk13Ke, psk12 and psk13Dhe (BENCH_PSK_ROWS to pick): meant for
+// ESPRUINO_BIN=/opt/espruino/esp32/espruino (the ESP32 layout: 16,383 JsVars of 14 bytes).
 import { loadavg } from "node:os";
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,6 +25,7 @@ import { Pki } from "./lib/pki.mjs";
 import { bundlePath } from "./lib/paths.mjs";
 import { buildBoard } from "./build.mjs";
 import { espruinoBin, runInterpreter } from "./espruino-run.mjs";
+import { jsVarsNeededFor } from "./lib/jsvars-need.mjs";
 import { sServer, BODY_BYTES } from "./bench-tls.mjs";
 
 const RUNS = 3;
@@ -65,9 +69,42 @@ function step(i) {
 step(0);
 `;
 
+/** The least free JsVars a PSK GET needs, per row (no certificate: no chain, no CA text). */
+async function memoryRuns(bin, chain, key, identity) {
+  const rows = rowsFor(key, identity), out = {};
+  const pick = (process.env.BENCH_PSK_ROWS || "psk13Ke,psk12,psk13Dhe").split(",");
+  for (const name of pick) {
+    const s = await sServer(chain, rows[name].args);
+    try {
+      const app = {
+        setup: `var lib = require("espruino-tls");
+function getOptions() { var o = ${JSON.stringify(rows[name].opts)}; o.url = ${JSON.stringify(s.url)}; o.keepAlive = false; o.timeout = 600000; o.psk = { identity: ${JSON.stringify(identity)}, key: ${JSON.stringify(key)} }; return o; }`,
+        action: `var req = lib.https.get(getOptions(), function (res) {
+  res.on("data", function () {});
+  res.on("end", function () { report({ ok: res.statusCode === 200, status: res.statusCode }); });
+});
+req.on("progress", function (p) { last = p; });
+req.on("error", function (e) { report({ ok: false, error: e.code, after: last }); });`,
+        timeoutMs: 600000,
+      };
+      const t0 = Date.now();
+      const r = await jsVarsNeededFor(bin, app, { lo: 250, hi: 4000, step: 125, bytesPerJsVar: 14 });
+      out[name] = { need: r.need, within: r.within, libraryAtRest: r.libraryAtRest, inAll: r.need && r.libraryAtRest ? r.need + r.libraryAtRest : null, probes: r.runs.length, seconds: Math.round((Date.now() - t0) / 1000), note: r.note };
+    } finally { s.stop(); }
+  }
+  return out;
+}
+
 export async function benchPsk({ real = false } = {}) {
   const bin = real ? espruinoBin() : null;
   if (!bin) return { bench: "psk", note: "needs --real and ESPRUINO_BIN (the PSK rows are compared with the built-in, which only the interpreter has)" };
+  if (process.env.BENCH_PSK_MEMORY === "1") {
+    await buildBoard("linux", { quiet: true });
+    const la0 = loadavg().map((x) => +x.toFixed(2));
+    const chain = new Pki().chain({ leafKey: "rsa", interKey: "rsa", rootKey: "rsa" });
+    const memory = await memoryRuns(bin, chain, randomBytes(32).toString("hex"), "bench-psk");
+    return { bench: "psk", bin, memory, loadavg: { start: la0, end: loadavg().map((x) => +x.toFixed(2)) }, figures: "need: least free JsVars (within `within`) with which one PSK GET of the 1 KB file completes; libraryAtRest: usage after require; inAll = both" };
+  }
   await buildBoard("linux", { quiet: true });
   const la = () => loadavg().map((x) => +x.toFixed(2));
   const result = { bench: "psk", loadavg: { start: la() }, runs: RUNS, body: BODY_BYTES, code: "RAM", rt: process.env.BENCH_RT === "1" };

@@ -1,10 +1,12 @@
 // TLS 1.3 CertificateVerify (RFC 8446 §4.4.3): the content either side signs (ours is signed in
 // clientauth.ts), and the check of the server's: the signature scheme must fit the leaf key (TLS 1.3
-// binds ECDSA schemes to curves, and RSA to PSS), then the X.509 signature code verifies.
+// binds ECDSA schemes to curves, and RSA to PSS), then the X.509 signature code verifies. Also the
+// TLS 1.2 ServerKeyExchange's scheme to the X.509 algorithm (schemeAlg12).
 import type { Job } from "../util/job";
 import { doneJob } from "../util/job";
 import type { PublicKeyInfo, SigAlg } from "../x509/cert";
-import { KEY_EC, KEY_ED25519, KEY_RSA, SIG_ECDSA, SIG_ED25519, SIG_RSA_PSS, H_NONE, H_SHA256, H_SHA384, H_SHA512 } from "../x509/cert";
+import { KEY_EC, KEY_ED25519, KEY_RSA, SIG_ECDSA, SIG_ED25519, SIG_RSA_PKCS1, SIG_RSA_PSS, H_NONE, H_SHA256, H_SHA384, H_SHA512 } from "../x509/cert";
+import { KX_ECDHE_ECDSA } from "./suites12";
 import { verifySignatureJob } from "../x509/sigverify";
 import * as C from "./constants";
 import { tlsFail, A_BAD_CERTIFICATE, A_ILLEGAL_PARAMETER } from "./alerts";
@@ -60,4 +62,27 @@ export function certificateVerifyJob(scheme: number, key: PublicKeyInfo, content
   if (!alg) return tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_SIGNATURE_SCHEME", "signature scheme 0x" + scheme.toString(16) + " does not fit the server's key");
   if (sig.length === 0) return doneJob(false);
   return verifySignatureJob(alg, key, content, sig);
+}
+
+/** SignatureScheme of a ServerKeyExchange (RFC 5246 §7.4.1.4.1, RFC 8446 code points) to the
+ *  X.509 signature algorithm, when it fits the suite and the certificate key; else null. */
+export function schemeAlg12(scheme: number, kx: number, kind: number): SigAlg | null {
+  const alg = function (k: number, hash: number, salt: number): SigAlg { return { kind: k, hash: hash, saltLen: salt, oid: "" }; };
+  if (kx === KX_ECDHE_ECDSA) {
+    if (kind === KEY_EC) {
+      // In TLS 1.2 the ECDSA code points name the hash only; any of our curves may sign.
+      if (scheme === C.SIG_ECDSA_SECP256R1_SHA256) return alg(SIG_ECDSA, H_SHA256, 0);
+      if (scheme === C.SIG_ECDSA_SECP384R1_SHA384) return alg(SIG_ECDSA, H_SHA384, 0);
+    }
+    if (kind === KEY_ED25519 && scheme === C.SIG_ED25519) return alg(SIG_ED25519, H_NONE, 0);
+    return null;
+  }
+  if (kind !== KEY_RSA) return null;
+  if (scheme === C.SIG_RSA_PKCS1_SHA256) return alg(SIG_RSA_PKCS1, H_SHA256, 0);
+  if (scheme === C.SIG_RSA_PKCS1_SHA384) return alg(SIG_RSA_PKCS1, H_SHA384, 0);
+  if (scheme === C.SIG_RSA_PKCS1_SHA512) return alg(SIG_RSA_PKCS1, H_SHA512, 0);
+  if (scheme === C.SIG_RSA_PSS_RSAE_SHA256) return alg(SIG_RSA_PSS, H_SHA256, 32);
+  if (scheme === C.SIG_RSA_PSS_RSAE_SHA384) return alg(SIG_RSA_PSS, H_SHA384, 48);
+  if (scheme === C.SIG_RSA_PSS_RSAE_SHA512) return alg(SIG_RSA_PSS, H_SHA512, 64);
+  return null;
 }

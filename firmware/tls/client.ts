@@ -6,9 +6,10 @@
 // charge and carries the callbacks.
 import type { EtError } from "../errors";
 import { Client13 } from "./client13";
-import type { ClientOptions, ConnectionInfo, SessionTicket } from "./client13";
-import { Client12, helloExtensions12 } from "./client12";
+import type { ClientOptions, ConnectionInfo, SessionTicket } from "./client-types";
+import { Client12 } from "./client12";
 import type { Handover, Session12 } from "./handshake-common";
+import { helloExtensions12 } from "./handshake-common";
 import { suites12 } from "./suites12";
 import { SUITES13 } from "./suites";
 import type { Engine } from "./engine";

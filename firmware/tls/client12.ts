@@ -28,15 +28,15 @@ import type { ExternalPsk } from "./psk";
 import type { Ephemeral } from "./kex";
 import { keyShareJob, sharedSecretJob } from "./kex";
 import type { PeerIdentity } from "./certverify";
-import { checkKeyUsage } from "./certverify";
-import type { ClientOptions, ConnectionInfo } from "./client13";
+import { checkKeyUsage, schemeAlg12 } from "./certverify";
+import type { ClientOptions, ConnectionInfo } from "./client-types";
 import type { Handover, Session12 } from "./handshake-common";
 import { HT_HELLO_REQUEST, A_NO_RENEGOTIATION } from "./handshake-common";
 import { rsaEncryptPkcs1Job } from "./rsakex";
 import { certificateMessage, chooseScheme, parseCertRequest12, signCertificateVerifyJob } from "./clientauth";
 import type { CertRequest } from "./clientauth";
 import type { SigAlg } from "../x509/cert";
-import { KEY_EC, KEY_ED25519, KEY_RSA, KU_DIGITAL_SIGNATURE, KU_KEY_ENCIPHERMENT, SIG_ECDSA, SIG_ED25519, SIG_RSA_PKCS1, SIG_RSA_PSS, H_NONE, H_SHA256, H_SHA384, H_SHA512 } from "../x509/cert";
+import { KEY_EC, KEY_ED25519, KEY_RSA, KU_DIGITAL_SIGNATURE, KU_KEY_ENCIPHERMENT } from "../x509/cert";
 import { verifySignatureJob } from "../x509/sigverify";
 
 declare function getTime(): number;
@@ -48,29 +48,6 @@ export interface Options12 {
   sessionLifetime: number;
 }
 
-
-/** SignatureScheme of a ServerKeyExchange (RFC 5246 §7.4.1.4.1, RFC 8446 code points) to the
- *  X.509 signature algorithm, when it fits the suite and the certificate key; else null. */
-function schemeAlg12(scheme: number, kx: number, kind: number): SigAlg | null {
-  const alg = function (k: number, hash: number, salt: number): SigAlg { return { kind: k, hash: hash, saltLen: salt, oid: "" }; };
-  if (kx === KX_ECDHE_ECDSA) {
-    if (kind === KEY_EC) {
-      // In TLS 1.2 the ECDSA code points name the hash only; any of our curves may sign.
-      if (scheme === C.SIG_ECDSA_SECP256R1_SHA256) return alg(SIG_ECDSA, H_SHA256, 0);
-      if (scheme === C.SIG_ECDSA_SECP384R1_SHA384) return alg(SIG_ECDSA, H_SHA384, 0);
-    }
-    if (kind === KEY_ED25519 && scheme === C.SIG_ED25519) return alg(SIG_ED25519, H_NONE, 0);
-    return null;
-  }
-  if (kind !== KEY_RSA) return null;
-  if (scheme === C.SIG_RSA_PKCS1_SHA256) return alg(SIG_RSA_PKCS1, H_SHA256, 0);
-  if (scheme === C.SIG_RSA_PKCS1_SHA384) return alg(SIG_RSA_PKCS1, H_SHA384, 0);
-  if (scheme === C.SIG_RSA_PKCS1_SHA512) return alg(SIG_RSA_PKCS1, H_SHA512, 0);
-  if (scheme === C.SIG_RSA_PSS_RSAE_SHA256) return alg(SIG_RSA_PSS, H_SHA256, 32);
-  if (scheme === C.SIG_RSA_PSS_RSAE_SHA384) return alg(SIG_RSA_PSS, H_SHA384, 48);
-  if (scheme === C.SIG_RSA_PSS_RSAE_SHA512) return alg(SIG_RSA_PSS, H_SHA512, 64);
-  return null;
-}
 
 /** True when a handshake record holds nothing but (empty) HelloRequest messages. */
 function onlyHelloRequests(data: Uint8Array): boolean {
@@ -517,18 +494,4 @@ export class Client12 extends Engine {
   protected connected(m: HandshakeMessage): Job<any> | null {
     return unexpectedMessage("handshake message " + m.type + " after the handshake");
   }
-}
-
-/** The TLS 1.2 extensions of the shared ClientHello: renegotiation_info (empty),
- *  extended_master_secret, ec_point_formats (uncompressed) and session_ticket (empty, or the
- *  ticket of the session offered). Encoded as HelloParams.extra. */
-export function helloExtensions12(ticket: Uint8Array | null): Uint8Array {
-  const w = new Writer(64 + (ticket ? ticket.length : 0));
-  w.u16(C.EXT_RENEGOTIATION_INFO).start(2).u8(0).close();
-  w.u16(C.EXT_EXTENDED_MASTER_SECRET).u16(0);
-  w.u16(C.EXT_EC_POINT_FORMATS).start(2).u8(1).u8(0).close();
-  w.u16(C.EXT_SESSION_TICKET).start(2);
-  if (ticket) w.bytes(ticket);
-  w.close();
-  return w.result();
 }

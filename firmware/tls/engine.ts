@@ -17,7 +17,7 @@ import { CT_ALERT, CT_APPLICATION_DATA } from "./constants";
 import { alertFor, pskRefusal, refusalError, tlsFail, A_CLOSE_NOTIFY, A_UNEXPECTED_MESSAGE, A_USER_CANCELED, unexpectedMessage, decodeError } from "./alerts";
 import type { RecordLayer } from "./record";
 import type { HandshakeMessage, HandshakeReader } from "./messages";
-import type { ConnectionInfo } from "./client13";
+import type { ConnectionInfo } from "./client-types";
 
 declare function getTime(): number;
 

@@ -1,11 +1,13 @@
 // What the TLS 1.3 and TLS 1.2 state machines share: the hand-over from the 1.3 client (which
 // sent the one ClientHello offering both versions) to the 1.2 client when the server picks 1.2,
-// and the saved TLS 1.2 session used for resumption.
+// the TLS 1.2 extensions of that ClientHello, and the saved TLS 1.2 session used for resumption.
 import type { RecordLayer } from "./record";
 import type { HandshakeReader, HelloParams, ServerHello } from "./messages";
 import type { Ephemeral } from "./kex";
 import type { PeerIdentity } from "./certverify";
 import type { PrivateKey } from "../identity/key";
+import { Writer } from "./codec";
+import * as C from "./constants";
 
 /** The device's certificate chain (DER, leaf first) and its private key (tls/options.ts). */
 export interface ClientIdentity {
@@ -53,3 +55,17 @@ export interface Session12 {
 export const HT_HELLO_REQUEST = 0;
 /** no_renegotiation alert (RFC 5246 §7.2.2), sent as a warning. */
 export const A_NO_RENEGOTIATION = 100;
+
+/** The TLS 1.2 extensions of the shared ClientHello: renegotiation_info (empty),
+ *  extended_master_secret, ec_point_formats (uncompressed) and session_ticket (empty, or the
+ *  ticket of the session offered). Encoded as HelloParams.extra. */
+export function helloExtensions12(ticket: Uint8Array | null): Uint8Array {
+  const w = new Writer(64 + (ticket ? ticket.length : 0));
+  w.u16(C.EXT_RENEGOTIATION_INFO).start(2).u8(0).close();
+  w.u16(C.EXT_EXTENDED_MASTER_SECRET).u16(0);
+  w.u16(C.EXT_EC_POINT_FORMATS).start(2).u8(1).u8(0).close();
+  w.u16(C.EXT_SESSION_TICKET).start(2);
+  if (ticket) w.bytes(ticket);
+  w.close();
+  return w.result();
+}

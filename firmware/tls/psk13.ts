@@ -10,7 +10,7 @@ import type { PskOffer } from "./messages";
 import type { ExternalPsk } from "./psk";
 import { pskIdentityText } from "./psk";
 import { ascii } from "../util/bytes";
-import type { SessionTicket } from "./client13";
+import type { SessionTicket } from "./client-types";
 
 declare function getTime(): number;
 

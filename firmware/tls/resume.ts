@@ -10,7 +10,7 @@
 //  - at most `perHost` 1.3 tickets per server (servers usually send two), oldest dropped first,
 //    and at most `maxHosts` servers (least recently stored dropped).
 // Lives in RAM only: tickets and master secrets are keys, and are not written to flash.
-import type { SessionTicket } from "./client13";
+import type { SessionTicket } from "./client-types";
 import type { Session12 } from "./handshake-common";
 
 declare function getTime(): number;

@@ -8,7 +8,7 @@ import { random } from "../entropy/index";
 import { resolveOptions } from "./options";
 import type { TlsSetup } from "./options";
 import { TlsClient } from "./client";
-import type { ConnectionInfo, SessionTicket } from "./client13";
+import type { ConnectionInfo, SessionTicket } from "./client-types";
 import type { Session12 } from "./handshake-common";
 import type { ChainCache } from "./chaincache";
 import { anchorsVersion, cachingVerifier, defaultChainCache } from "./chaincache";

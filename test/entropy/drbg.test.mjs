@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { createBoard } from "../../tools/mock/board.mjs";
+import { createBoard, flashFor } from "../../tools/mock/board.mjs";
 import { bundlePath } from "../../tools/lib/paths.mjs";
 import { buildBoard } from "../../tools/build.mjs";
 import KAT from "./hmac-drbg-kat.mjs";
@@ -16,7 +16,7 @@ for (const b of ["linux", "espruino-wifi"]) if (!existsSync(bundle(b, true))) aw
 
 function withTest(board, fn) {
   return () => {
-    const b = createBoard({ board });
+    const b = createBoard({ board, flash: flashFor(board, bundle(board, true)) });
     try {
       b.loadLibrary(bundle(board, true), "espruino-tls-test");
       fn(b.require("espruino-tls-test").entropy, b);
