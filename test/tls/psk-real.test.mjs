@@ -9,7 +9,8 @@ import { writeFileSync, rmSync, mkdtempSync } from "node:fs";
 import { tmpdir, loadavg } from "node:os";
 import path from "node:path";
 import { runInterpreter, prepareFlash, cleanOutput } from "../../tools/espruino-run.mjs";
-import { opensslPsk, newKey } from "../helpers/psk.mjs";
+import { opensslPsk, gnutlsPsk, newKey } from "../helpers/psk.mjs";
+import { have } from "../helpers/tls12-servers.mjs";
 import { startMosquitto, mqttSkip, MQTT_MODULE } from "../helpers/mosquitto.mjs";
 
 const BIN = process.env.ESPRUINO_BIN;
@@ -26,16 +27,18 @@ async function flashWithKey(key, extra = []) {
   return dir;
 }
 
-test("real interpreter: PSK handshakes against OpenSSL (TLS 1.3 psk_dhe_ke / psk_ke, TLS 1.2 ECDHE-PSK / PSK), key from Storage", { skip, timeout: 600000 }, async () => {
+test("real interpreter: PSK handshakes against OpenSSL (TLS 1.3 psk_dhe_ke / psk_ke, TLS 1.2 ECDHE-PSK / PSK) and GnuTLS (both versions), key from Storage", { skip: skip || (!have("gnutls-serv") && "no gnutls-serv"), timeout: 600000 }, async () => {
   const key = newKey(), identity = "real-dev";
   const modes = [
     ["tls13 psk_dhe_ke", { key, identity }, "{}"],
     ["tls13 psk_ke", { key, identity, args: ["-allow_no_dhe_kex"] }, "{ pskKe: true }"],
     ["tls12 ECDHE-PSK", { key, identity, version: "tls1_2", args: ["-cipher", "ECDHE-PSK-CHACHA20-POLY1305"] }, "{}"],
     ["tls12 PSK", { key, identity, version: "tls1_2", args: ["-cipher", "PSK-AES128-GCM-SHA256"] }, "{}"],
+    ["GnuTLS tls13 psk_dhe_ke", { key, identity, priority: "NORMAL:-VERS-ALL:+VERS-TLS1.3:-KX-ALL:+ECDHE-PSK", gnutls: true }, "{}"],
+    ["GnuTLS tls12 ECDHE-PSK", { key, identity, priority: "NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+ECDHE-PSK", gnutls: true }, "{}"],
   ];
   const ports = [];
-  for (const [, o] of modes) { const s = await opensslPsk(o); closers.push(() => s.close()); ports.push(s.port); }
+  for (const [, o] of modes) { const s = await (o.gnutls ? gnutlsPsk(o) : opensslPsk(o)); closers.push(() => s.close()); ports.push(s.port); }
   const dir = await flashWithKey(key);
   writeFileSync(path.join(dir, "app.js"), `var etls = require("espruino-tls"), PORTS = ${JSON.stringify(ports)}, EXTRA = [${modes.map((m) => m[2]).join(",")}], out = [];
 function one(i) {
@@ -55,10 +58,12 @@ one(0);
   const m = /RESULT (.*)/.exec(out);
   assert.ok(m, out);
   const r = JSON.parse(m[1]);
-  assert.deepEqual(r.map((x) => [x.error, x.got]), modes.map(() => [undefined, "ksp laer\n"]), out);
-  assert.deepEqual(r.map((x) => x.version), [0x0304, 0x0304, 0x0303, 0x0303]);
-  assert.deepEqual(r.map((x) => x.group), [0x1d, 0, 0x1d, 0]);
-  assert.deepEqual(r.map((x) => x.suite).slice(2), ["TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256", "TLS_PSK_WITH_AES_128_GCM_SHA256"]);
+  // s_server -rev answers the line reversed, gnutls-serv --echo as it is
+  assert.deepEqual(r.map((x) => [x.error, x.got]), modes.map((md) => [undefined, md[1].gnutls ? "real psk\n" : "ksp laer\n"]), out);
+  assert.deepEqual(r.map((x) => x.version), [0x0304, 0x0304, 0x0303, 0x0303, 0x0304, 0x0303]);
+  assert.deepEqual(r.map((x) => x.group), [0x1d, 0, 0x1d, 0, 0x1d, 0x1d]);
+  assert.deepEqual(r.map((x) => x.suite).slice(2, 4), ["TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256", "TLS_PSK_WITH_AES_128_GCM_SHA256"]);
+  assert.equal(r[5].suite, "TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256");
   console.log(`# real interpreter, code from Storage, load ${load}: ` + modes.map((md, i) => `${md[0]} ${r[i].ms} ms`).join(", "));
   assert.ok(!out.toLowerCase().includes(key.substr(0, 16)), "the key in the interpreter's output");
 });

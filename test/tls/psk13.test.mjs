@@ -210,3 +210,23 @@ test("SHA-384 external PSK (hash: \"sha384\") against OpenSSL -psk_session with 
   assert.equal(results[0].info.suite, "TLS_AES_256_GCM_SHA384");
   assert.equal(results[1].error && results[1].error.code, "PSK_REJECTED", JSON.stringify(results[1]));
 });
+
+test("external PSK with a precomputed key share (tls.precompute): the share goes in the first ClientHello, no HelloRetryRequest", async (t) => {
+  if (!have("openssl")) return t.skip("no openssl");
+  const key = newKey(), identity = "dev-pre";
+  const s = await server({ key, identity });
+  const APP = `var t = require("espruino-tls"), steps = [];
+  t.tls.precompute(null, function () {
+    var sock = t.tls.connect({ host: "localhost", port: PORT, psk: { identity: ID, key: KEY } }, function (info) {
+      sock.end();
+      setTimeout(function () { done({ steps: steps, group: info.group, id: info.pskIdentity }); }, 50);
+    });
+    sock.on("progress", function (x) { steps.push(x); });
+    sock.on("error", function (e) { done({ error: e.code, steps: steps }); });
+  });`;
+  const r = await runApp(APP, { globals: { PORT: s.port, ID: identity, KEY: key }, timeoutMs: 60000 });
+  assert.equal(r.error, undefined, JSON.stringify(r));
+  assert.ok(r.steps.includes("key_share_ready") && !r.steps.includes("hello_retry"), r.steps.join(","));
+  assert.equal(r.group, 0x1d);
+  assert.equal(r.id, identity);
+});
