@@ -313,6 +313,8 @@ export class Client13 extends Engine {
     } else if (this.o.pskOnly) {
       tlsFail(A_HANDSHAKE_FAILURE, "PSK_REJECTED", "server did not take the PSK (no `ca`)");
     }
+    // A certificate handshake instead (psk and ca): its alerts are not about the PSK.
+    this.pskOffered = this.extUsed;
     if (!ks && !((this.resumed || this.extUsed) && this.o.pskKe)) tlsFail(A_MISSING_EXTENSION, "TLS_MISSING_EXTENSION", "ServerHello without key_share");
     const share = this.share as Ephemeral;
     let peer: Uint8Array | null = null;

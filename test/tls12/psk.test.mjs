@@ -6,7 +6,8 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { opensslPsk, gnutlsPsk, runPskCases, newKey } from "../helpers/psk.mjs";
-import { have } from "../helpers/tls12-servers.mjs";
+import { have, opensslServer } from "../helpers/tls12-servers.mjs";
+import { Pki } from "../../tools/lib/pki.mjs";
 
 const closers = [];
 after(async () => { for (const c of closers) await c(); });
@@ -106,4 +107,23 @@ test("an external PSK computes no key share for the ClientHello: none at all aga
     connected(r, "TLS_PSK_WITH_AES_128_GCM_SHA256");
     assert.ok(r.steps.includes("key_share_deferred") && !r.steps.includes("key_share"), r.steps.join(","));
   }
+});
+
+test("a TLS 1.2 certificate-only server: PSK_REJECTED without ca, the ECDHE certificate handshake with ca", async (t) => {
+  if (!have("openssl")) return t.skip("no openssl");
+  const chain = new Pki().chain();
+  const s = await server(() => opensslServer(chain, ["-tls1_2", "-rev"]));
+  const key = newKey();
+  const { results } = await runPskCases(s.port, [
+    { name: "psk only", opts: { psk: { identity: "dev", key } } },
+    { name: "psk and ca", opts: { psk: { identity: "dev", key }, ca: chain.root.pem } },
+  ]);
+  const [only, both] = results;
+  assert.equal(only.error && only.error.code, "PSK_REJECTED", JSON.stringify(only));
+  assert.equal(only.error.detail.name, "handshake_failure", "OpenSSL: no shared cipher");
+  assert.equal(both.error, undefined, JSON.stringify(both));
+  assert.equal(both.got, "ksp olleh\n");
+  assert.match(both.info.suite, /^TLS_ECDHE_ECDSA_WITH_/);
+  assert.ok(both.steps.includes("chain_verified"), both.steps.join(","));
+  assert.equal(both.info.pskIdentity, undefined);
 });
