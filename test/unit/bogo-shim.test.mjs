@@ -42,6 +42,9 @@ test("flags: prefixes, parameters, ALPN list, unknown and unsupported flags", ()
   assert.throws(() => parseFlags(["-no-such-flag"]), Unimplemented);
   assert.throws(() => parseFlags(["-on-resume-enable-early-data"]), Unimplemented);
   assert.throws(() => parseFlags(["-expect-version"]), /missing parameter/);
+  // The old client-certificate callback changes nothing on the wire; a credential list does.
+  assert.doesNotThrow(() => parseFlags(["-use-old-client-cert-callback", "-cert-file", "/x", "-key-file", "/y"]));
+  assert.throws(() => parseFlags(["-new-x509-credential", "-cert-file", "/x"]), /one key\/cert pair/);
 });
 
 test("connect plan: versions, groups and names tls.connect can express", () => {

@@ -69,6 +69,7 @@ export const NO_OP = {
   "-handshake-twice": "a second SSL_do_handshake after completion is an API detail",
   "-no-op-extra-handshake": "a second SSL_do_handshake after completion is an API detail",
   "-on-handshaker-": "no split handshaker",
+  "-use-old-client-cert-callback": "BoringSSL's shim hands over -cert-file/-key-file through SSL_CTX_set_client_cert_cb instead of installing them: the same certificate (or none) on the wire; ours comes from the key/cert options",
 };
 
 // Flags we know and do not implement, with why (any other unknown flag is also unimplemented).
@@ -103,6 +104,8 @@ export const UNSUPPORTED = {
   "-send-alert": "tls.connect cannot send an arbitrary alert",
   "-key-update": "the client does not initiate KeyUpdate",
   "-key-update-before-read": "the client does not initiate KeyUpdate",
+  "-new-x509-credential": "a list of client credentials to choose from (CertificateSelection-*): tls.connect takes one key/cert pair",
+  "-new-rpk-credential": "raw public keys (RFC 7250) are not implemented",
 };
 
 // The length-prefixed ALPN wire list of -advertise-alpn ("\x03foo\x03bar") as names.
