@@ -274,7 +274,7 @@ export class Client12 extends Engine {
     const scheme = r.u16();
     const sig = r.vecBytes(2);
     r.done();
-    if (this.hello.groups.indexOf(group) < 0) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_GROUP", "the server chose group " + group + ", which was not offered");
+    Client12.checkGroup(this, group);
     if (this.hello.sigAlgs.indexOf(scheme) < 0) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_SIGNATURE_SCHEME", "signature scheme 0x" + scheme.toString(16) + " was not offered");
     const peer = this.peer as PeerIdentity;
     const alg = schemeAlg12(scheme, (this.suite as Suite12).kx, peer.spki.kind);
@@ -296,6 +296,11 @@ export class Client12 extends Engine {
         return null;
       });
     });
+  }
+
+  /** The ServerKeyExchange's group must be one we offered. */
+  private static checkGroup(c: Client12, group: number): void {
+    if (c.hello.groups.indexOf(group) < 0) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_GROUP", "the server chose group " + group + ", which was not offered");
   }
 
   /** Our ECDHE key pair for `group` (the TLS 1.3 key share when it is of that group: used for
@@ -324,7 +329,7 @@ export class Client12 extends Engine {
     if (m.type === C.HT_SERVER_HELLO_DONE && !ecdhe) { this.pskHint = ""; return this.expectPskDone(m); }
     this.expect(m, C.HT_SERVER_KEY_EXCHANGE, "ServerKeyExchange");
     const ske = parsePskKeyExchange(m.body, ecdhe);
-    if (ecdhe && this.hello.groups.indexOf(ske.group) < 0) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_GROUP", "the server chose group " + ske.group + ", which was not offered");
+    if (ecdhe) Client12.checkGroup(this, ske.group);
     Client12.transcript(this, m.raw);
     this.pskHint = ske.hint;
     this.group = ske.group;

@@ -29,8 +29,8 @@ export interface ExternalPsk {
   id: string;
 }
 
-function badPsk(message: string, reason: string): never {
-  throw new EtError("BAD_PSK", "psk: " + message, { reason: reason });
+function badPsk(message: string): never {
+  throw new EtError("BAD_PSK", "psk: " + message);
 }
 
 /** Without the spaces, tabs and line ends around it (a key file written by `echo`). */
@@ -47,10 +47,10 @@ function trim(s: string): string {
 function keyFromText(s: string): Uint8Array {
   const t = trim(s);
   if (isHexText(t)) {
-    if (t.length & 1) badPsk("odd number of hex digits", "hex");
+    if (t.length & 1) badPsk("odd number of hex digits");
     return fromHex(t);
   }
-  if (isPrintable(s)) badPsk("key: not hex, no such file", "hex");
+  if (isPrintable(s)) badPsk("key: not hex, no such file");
   return fromBinary(s);
 }
 
@@ -58,7 +58,7 @@ function keyFromText(s: string): Uint8Array {
 function keyBytes(v: any): Uint8Array {
   if (v instanceof ArrayBuffer) v = new Uint8Array(v);
   if (v instanceof Uint8Array) return new Uint8Array(v);
-  if (typeof v !== "string") badPsk("key: hex, bytes or file", "type");
+  if (typeof v !== "string") badPsk("key: hex, bytes or file");
   if (v.length && v.length <= 28 && isPrintable(v)) {
     const data = require("Storage").read(v);
     // A copy of the file (a Storage read is a live view of flash).
@@ -69,7 +69,7 @@ function keyBytes(v: any): Uint8Array {
 
 /** Checks an identity (a string of 1..65535 bytes); `where` says what gave it. */
 function checkIdentity(id: any, where: string): void {
-  if (typeof id !== "string" || !id.length || id.length > 65535) badPsk(where + ": 1..65535 characters", "identity");
+  if (typeof id !== "string" || !id.length || id.length > 65535) badPsk(where + ": 1..65535 characters");
 }
 
 /** The identity to send (checked): the option's string, or what its function gives for `hint`. */
@@ -83,13 +83,13 @@ export function pskIdentityText(p: ExternalPsk, hint: string): string {
 /** The `psk` option to an ExternalPsk (null when absent); BAD_PSK before any connection. */
 export function pskFrom(o: any): ExternalPsk | null {
   if (o === undefined || o === null || o === false) return null;
-  if (typeof o !== "object") badPsk("{identity, key}?", "type");
+  if (typeof o !== "object") badPsk("{identity, key}?");
   if (typeof o.identity !== "function") checkIdentity(o.identity, "identity");
-  if (o.key === undefined || o.key === null) badPsk("no key", "key");
+  if (o.key === undefined || o.key === null) badPsk("no key");
   const key = keyBytes(o.key);
-  if (key.length < 16) badPsk("key under 16 bytes", "short");
+  if (key.length < 16) badPsk("key under 16 bytes");
   const h = o.hash === undefined ? "sha256" : String(o.hash).toLowerCase();
-  if (h !== "sha256" && h !== "sha384") badPsk("hash: sha256 or sha384", "hash");
+  if (h !== "sha256" && h !== "sha384") badPsk("hash: sha256 or sha384");
   const hash = h === "sha384" ? SHA384 : SHA256;
   const fp = toHex(SHA256.hash(concat([ascii("etls psk id "), key]))).substr(0, 16);
   return { identity: o.identity, key: key, hash: hash, id: (typeof o.identity === "string" ? o.identity : "fn") + "/" + h + "/" + fp };

@@ -33,7 +33,14 @@ function suiteOf(hash: HashAlg): Suite {
 /** What to offer: the external PSK when the application gave one, else the ticket in hand. */
 export function pskCandidate(ext: ExternalPsk | null | undefined, t: SessionTicket | null | undefined): PskCandidate | null {
   if (ext) {
-    const name = pskIdentityText(ext, "");
+    let name: string;
+    try {
+      name = pskIdentityText(ext, "");
+    } catch (e) {
+      // An identity function of the TLS 1.2 hint may have none without a hint: no TLS 1.3 PSK then.
+      if (typeof ext.identity === "function") return null;
+      throw e;
+    }
     return { identity: ascii(name), key: ext.key, hash: ext.hash, ticket: null, name: name };
   }
   const suite = t ? findSuite(SUITES13, t.suite) : null;

@@ -60,6 +60,22 @@ test("ECDHE-PSK is preferred; the identity a function of the hint", async (t) =>
   assert.equal(results[0].info.pskHint, "site-3");
 });
 
+test("an identity function with no identity for an empty hint: no TLS 1.3 PSK offered (TLS 1.2 with the hint works, a TLS 1.3 server gets PSK_REJECTED, nothing thrown)", async (t) => {
+  if (!have("openssl")) return t.skip("no openssl");
+  const key = newKey();
+  const s12 = await server(opensslPsk, { key, identity: "site-4/dev-2", version: "tls1_2", args: ["-psk_hint", "site-4"] });
+  const s13 = await server(opensslPsk, { key, identity: "site-4/dev-2" });
+  const fn = "function (hint) { return hint ? hint + '/dev-2' : undefined; }";
+  const a = await runPskCases(s12.port, [{ name: "TLS 1.2", opts: { psk: { key } }, identityFn: fn }]);
+  const b = await runPskCases(s13.port, [{ name: "TLS 1.3", opts: { psk: { key } }, identityFn: fn }]);
+  connected(a.results[0], "TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256");
+  assert.equal(a.results[0].info.pskIdentity, "site-4/dev-2");
+  assert.ok(!a.results[0].steps.includes("psk_offered"), a.results[0].steps.join(","));
+  const r = b.results[0];
+  assert.equal(r.thrown, undefined);
+  assert.equal(r.error && r.error.code, "PSK_REJECTED", JSON.stringify(r));
+});
+
 test("TLS 1.2 refusals: wrong key (OpenSSL), unknown identity (GnuTLS) -> PSK_REJECTED; no key bytes in the output", async (t) => {
   if (!have("openssl") || !have("gnutls-serv")) return t.skip("no openssl or gnutls-serv");
   const key = newKey(), other = newKey(), identity = "dev-5";
