@@ -15,8 +15,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { ROOT } from "./paths.mjs";
 
-/** [find, replacement] that disables the refusal `if (cond) tlsFail(`. */
-export const IF_FALSE = (cond) => [`if (${cond}) tlsFail(`, `if (false) tlsFail(`];
+/** [find, replacement] that disables the refusal `if (cond) tlsFail(` (or `if (cond) <fn>(`:
+ *  decodeError, unexpectedMessage). */
+export const IF_FALSE = (cond, fn = "tlsFail") => [`if (${cond}) ${fn}(`, `if (false) ${fn}(`];
 
 const SKIP = new Set([".git", "node_modules", "dist", ".tmp"]);
 
