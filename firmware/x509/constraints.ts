@@ -67,7 +67,6 @@ function checkSubtrees(d: Der): void {
     const t = st.tag;
     if (t === GN_DNS) {
       const s = st.text();
-      for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 126) badDer("non-ASCII dNSName constraint");
       const body = s.charCodeAt(0) === 46 ? s.substring(1) : s;
       if (s.length > 0 && !isDnsName(body, false)) badDer("malformed dNSName constraint '" + s + "'");
     } else if (t === GN_IP) {

@@ -184,14 +184,16 @@ function isNumericLabel(s: string): boolean {
 }
 
 /** Does the presented (SAN) dNSName `pat` match the reference `host`? Both lower case,
- *  `host` a valid DNS name. */
+ *  `host` a valid DNS name (sanMatchesHost checks it). `pat` needs no syntax check of its own:
+ *  it matches only when it equals `host`, or is "*" and a suffix of `host` that starts at a dot
+ *  (host.substring(dot); a valid name has no leading dot, and with no dot at all the substring
+ *  is the whole host, which starts with no dot either), so a matching `pat` is a valid name
+ *  or a valid wildcard name. */
 export function dnsMatches(pat: string, host: string): boolean {
-  if (!isDnsName(pat, true)) return false;
   if (pat.charCodeAt(0) !== 42) return pat === host;
   const suffix = pat.substring(1); // ".example.com"
   if (suffix.indexOf(".", 1) < 0) return false; // "*.com": needs two labels after the wildcard
-  const dot = host.indexOf(".");
-  return dot > 0 && host.substring(dot) === suffix;
+  return host.substring(host.indexOf(".")) === suffix;
 }
 
 /** Calls f(tag, der) for each GeneralName of a GeneralNames DER (SEQUENCE); stops and

@@ -95,9 +95,17 @@ test("malformed constraints are refused when the extension is read", () => {
   bad({ permitted: [{ dns: "." }] });
   bad({ permitted: [{ dns: "..example.com" }] });
   bad({ excluded: [{ dns: ".*.example.com" }] });
+  bad({ permitted: [{ dns: "caf\xe9.example.com" }] }); // non-ASCII: not the preferred name syntax
   X.checkNameConstraintsDer(ncDer({ permitted: [{ dns: ".example.com" }] }), 0, ncDer({ permitted: [{ dns: ".example.com" }] }).length);
   bad({ permitted: [{ ip: "192.0.2.1" }] }); // no mask
   bad({ permitted: [{ ip: Buffer.from([192, 0, 2, 0, 255, 0, 255, 0]) }] }); // mask not contiguous
+  bad({ permitted: [{ ip: Buffer.from([10, 0, 255, 0]) }] }); // 4 bytes: its second half would pass as a mask
+  bad({ permitted: [{ ip: Buffer.alloc(16) }] }); // an IPv6 address without a mask (all zero: a valid "mask")
+  // minimum (DEFAULT 0, so absent in DER) and maximum (absent) are not used with any name form (RFC 5280 §4.2.1.10)
+  for (const [what, field] of [["minimum 1", H.tlv(0x80, [1])], ["maximum 2", H.tlv(0x81, [2])]]) {
+    const der = new Uint8Array(H.seq(H.ctx(0, true, H.seq(H.gn({ dns: "example.com" }), field))));
+    assert.throws(() => X.checkNameConstraintsDer(der, 0, der.length), (e) => e.code === "BAD_DER" && /minimum\/maximum/.test(e.message), what);
+  }
   bad({});
   X.checkNameConstraintsDer(ncDer({ permitted: [{ dns: "example.com" }] }), 0, ncDer({ permitted: [{ dns: "example.com" }] }).length);
 });

@@ -15,6 +15,8 @@ before(async () => {
 
 const u8 = (a) => new Uint8Array(a);
 const bad = (f) => assert.throws(f, (e) => e.code === "BAD_DER", "expected BAD_DER");
+/** BAD_DER from the check named by `msg`: where another check would refuse the input too. */
+const badAs = (f, msg) => assert.throws(f, (e) => e.code === "BAD_DER" && msg.test(e.message), "expected BAD_DER " + msg);
 
 test("headers: minimal definite lengths, no high tags, within the parent", () => {
   const d = new X.Der(u8([0x04, 0x81, 0x80, ...new Array(128).fill(7)]));
@@ -23,9 +25,12 @@ test("headers: minimal definite lengths, no high tags, within the parent", () =>
   d.done();
   bad(() => new X.Der(u8([0x04, 0x81, 0x05, 1, 2, 3, 4, 5])).next(4)); // long form for < 128
   bad(() => new X.Der(u8([0x04, 0x82, 0x00, 0x80, ...new Array(128).fill(0)])).next(4)); // leading zero octet
-  bad(() => new X.Der(u8([0x30, 0x80, 0, 0])).next(0x30)); // indefinite
+  badAs(() => new X.Der(u8([0x30, 0x80, 0, 0])).next(0x30), /indefinite length/); // else "non-minimal length"
   bad(() => new X.Der(u8([0x04, 0x84, 0, 0, 0, 1, 0])).next(4)); // 4 length octets
+  // 65536 in 4 length octets (minimal: 3) passes the minimal-length rule, which knows up to 3
+  badAs(() => new X.Der(u8([0x04, 0x84, 0x00, 0x01, 0x00, 0x00, ...new Array(65536).fill(0)])).next(4), /length too large/);
   bad(() => new X.Der(u8([0x1f, 0x81, 0x01, 0x00])).next(-1)); // high tag number
+  badAs(() => new X.Der(u8([0x1f, 0x01, 0x00])).next(-1), /high tag number/); // a well-formed length after it
   bad(() => new X.Der(u8([0x04, 0x05, 1, 2])).next(4)); // beyond the end
   bad(() => new X.Der(u8([0x04])).next(4));
   const t = new X.Der(u8([0x04, 0x00, 0x05, 0x00]));
@@ -60,9 +65,13 @@ test("INTEGER, BOOLEAN, OID, BIT STRING strictness", () => {
   bad(() => int([0xff, 0x80]).smallInt());
   bad(() => int([]).smallInt());
   bad(() => int([0x80]).smallInt()); // negative
+  assert.equal(int([0x7f, 0xff, 0xff, 0xff]).smallInt(), 2 ** 31 - 1);
+  badAs(() => int([0x00, 0x80, 0, 0, 0]).smallInt(), /INTEGER too large/); // 2^31: over 4 octets
   assert.equal(new X.Der(u8([1, 1, 0])).bool(), false);
   bad(() => new X.Der(u8([1, 1, 1])).bool());
   bad(() => new X.Der(u8([1, 2, 0, 0])).bool());
+  new X.Der(u8([5, 0])).nul();
+  badAs(() => new X.Der(u8([5, 1, 0])).nul(), /bad NULL/);
   assert.equal(new X.Der(u8([6, 3, 0x55, 0x1d, 0x13])).oid(), "\x55\x1d\x13");
   bad(() => new X.Der(u8([6, 2, 0x80, 0x01])).oid()); // non-minimal sub-identifier
   bad(() => new X.Der(u8([6, 1, 0x81])).oid()); // truncated
@@ -71,6 +80,9 @@ test("INTEGER, BOOLEAN, OID, BIT STRING strictness", () => {
   bad(() => new X.Der(u8([3, 2, 1, 0x87])).bitList()); // unused bit set
   bad(() => new X.Der(u8([3, 1, 1])).bitList());
   bad(() => new X.Der(u8([3, 2, 8, 0])).bitList());
+  // keys and signatures: whole octets only (the unused-bits octet 0)
+  assert.equal(new X.Der(u8([3, 2, 0, 0xaa])).bitsWhole(), 3);
+  badAs(() => new X.Der(u8([3, 2, 1, 0xaa])).bitsWhole(), /unused bits/);
 });
 
 test("days-from-civil matches the host calendar", () => {
@@ -173,6 +185,9 @@ test("PEM and base64", () => {
   bad(() => X.base64Decode("abc"));
   bad(() => X.base64Decode("ab=c"));
   bad(() => X.base64Decode("a!bc"));
+  badAs(() => X.base64Decode("aGVs!bG8="), /bad base64/); // valid base64 without the "!"
+  // a BEGIN line without its END: refused, not the blocks before it returned
+  badAs(() => X.pemCerts(H.pem(R.der) + "-----BEGIN CERTIFICATE-----\nMIIB\n"), /without END line/);
   assert.deepEqual(Buffer.from(X.base64Decode("aGVsbG8=")), Buffer.from("hello"));
 });
 

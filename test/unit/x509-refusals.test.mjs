@@ -230,15 +230,18 @@ function appendToTbs(extra) {
   };
 }
 
-test("certificate structure: unique identifiers in v1, extensions in v2, empty issuer, empty extensions, critical FALSE encoded", () => {
+test("certificate structure: unique identifiers in v1, extensions in v2, version 4, a non-minimal serial, empty issuer, empty extensions, critical FALSE encoded", () => {
   refusedLeaf({ version: 1, exts: [], mutateTbs: appendToTbs(tlv(0x81, [0, 0xaa])) }, "BAD_DER", /unique identifiers in a v1/);
   refusedLeaf({ version: 2 }, "BAD_DER", /extensions in a pre-v3/);
+  refusedLeaf({ version: 4 }, "BAD_DER", /unknown version/); // without it the path rules say BAD_CERT "not a version 3"
+  // a serial 00 01 passes the path's serial rules (positive, not zero, short): only DER refuses it
+  refusedLeaf({ serial: Buffer.from([0, 1]) }, "BAD_DER", /non-minimal INTEGER/);
   refusedLeaf({ issuer: { subject: name([]) } }, "BAD_CERT", /empty issuer name/);
   refusedLeaf({ exts: [], emptyExts: true }, "BAD_DER", /empty extensions/);
   refusedLeaf({ exts: [...leafExts(), ext("2.5.29.32", "explicit-false", seq(seq(oid("2.23.140.1.2.1"))))] }, "BAD_DER", /critical FALSE/);
 });
 
-test("a validity time whose tag is neither UTCTime nor GeneralizedTime is BAD_DER", () => {
+test("a validity time whose tag is neither UTCTime nor GeneralizedTime, or with a character that is not a digit, is BAD_DER", () => {
   const Y2050 = 2524608000; // written as GeneralizedTime "20500101000000Z"
   const retag = (tbs) => {
     const at = tbs.indexOf(Buffer.from([0x18, 0x0f, 0x32, 0x30, 0x35, 0x30]));
@@ -249,6 +252,15 @@ test("a validity time whose tag is neither UTCTime nor GeneralizedTime is BAD_DE
   };
   validate([leafOf({ notAfter: Y2050 }), I], { anchors: [R] });
   refusedLeaf({ notAfter: Y2050, mutateTbs: retag }, "BAD_DER", /bad time tag/);
+  // seconds "0/": read as digits ("/" is "0" - 1) they make -1 s, which no range check catches
+  const slash = (tbs) => {
+    const at = tbs.indexOf(Buffer.from("20500101000000Z"));
+    assert.ok(at > 0);
+    const out = Buffer.from(tbs);
+    out[at + 13] = 0x2f;
+    return out;
+  };
+  refusedLeaf({ notAfter: Y2050, mutateTbs: slash }, "BAD_DER", /bad time digit/);
 });
 
 test("empty subjects: never in a CA certificate, and only with a critical subjectAltName", () => {
