@@ -1,6 +1,8 @@
 // Test build entry: the product API plus internals for vector tests and benchmarks.
 // Built as dist/<board>/espruino-tls-test.js with the same pipeline and board choices. On a
 // board without the TLS stack (HAS_TLS false) only what its product bundle has is exported.
+// first: the lazy-layer loader must exist before any module reads a layer
+import { layersApi } from "./layers";
 import { HAS_TLS } from "./board";
 import { aead as aeadT } from "./testing/aead";
 import { rsa as rsaT } from "./testing/rsa";
@@ -12,6 +14,8 @@ import { sign as signT } from "./testing/sign";
 import { psk as pskT } from "./testing/psk";
 
 export * from "./index";
+/** The loader itself (its device API is `layers`), for tests. */
+export const layerLoader = layersApi;
 export { util } from "./testing/util";
 export { hashes } from "./testing/hashes";
 export { entropy } from "./testing/entropy";

@@ -1,16 +1,15 @@
 // `espruino-tls build [--board <name> | --all]`: bundles firmware/ for boards, then runs the
 // compatibility gate on each bundle. Default: every board.
 import { statSync } from "node:fs";
-import { rollup } from "rollup";
+import { buildLayered } from "./lib/layers.mjs";
 import { configFor } from "../rollup.config.mjs";
 import { boardNames, loadBoard } from "./lib/boards.mjs";
 import { checkBundleFile, formatProblems } from "./compat/check.mjs";
 
 export async function buildBoard(board, { test = false, quiet = false, input = null, file = null, plugins = [] } = {}) {
   const cfg = configFor(board, { test, input, file, plugins });
-  const bundle = await rollup(cfg);
-  await bundle.write(cfg.output);
-  await bundle.close();
+  // one Storage file with lazy layers after its core (tools/lib/layers.mjs)
+  await buildLayered(cfg, { storageName: test ? "espruino-tls-test" : "espruino-tls" });
   file = cfg.output.file;
   const bytes = statSync(file).size;
   const budget = loadBoard(board).budgets.bundleBytes;

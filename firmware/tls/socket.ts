@@ -18,6 +18,7 @@ import { takeShare } from "./precompute";
 import { RECORD_BUFFER } from "../board";
 import type { PskOption } from "./psk";
 import { runSliced } from "../util/job";
+import { holdLayers, releaseLayers } from "../layers";
 
 declare function require(name: string): any;
 
@@ -108,6 +109,8 @@ export class TlsSocket extends Emitter {
       recordSizeLimit: o.recordSizeLimit === undefined ? RECORD_BUFFER : o.recordSizeLimit, maxFragmentLength: o.maxFragmentLength,
       psk: cache ? cache.take13(key, ver) : null, pskKe: !!o.pskKe, takeShare: takeShare, extPsk: setup.psk, pskOnly: setup.pskOnly,
     }, { tls12: o.tls12 !== false, rsaKeyExchange: !!o.rsaKeyExchange, session12: s12, sessionLifetime: o.sessionLifetime || 86400 });
+    // The lazy layers a connection uses stay loaded until it closes (shut), then are dropped.
+    holdLayers();
     const t = this.tls;
     t.onSend = function (b: Uint8Array) { self.queue(toBinary(b)); };
     t.onProgress = function (step: string) {
@@ -233,6 +236,7 @@ export class TlsSocket extends Emitter {
   private shut(): void {
     if (this.closed) return;
     this.closed = true;
+    releaseLayers();
     this.pending = [];
     if (!this.ended) { this.ended = true; this.emit("end"); }
     // Whatever the engine has queued (close_notify, an alert) still goes out; it does no more.

@@ -14,11 +14,20 @@ export interface Suite {
   aead: (key: Uint8Array, writing?: boolean) => Aead;
 }
 
+// Forwarders rather than the functions themselves: the AEADs are lazy layers (tools/lib/layers.mjs),
+// evaluated when a key is made, and this table is resident.
+export function gcmAead(key: Uint8Array, writing?: boolean): Aead {
+  return aesGcm(key, writing);
+}
+export function chachaAead(key: Uint8Array): Aead {
+  return chacha20Poly1305(key);
+}
+
 /** In order of preference. */
 export const SUITES13: Suite[] = [
-  { id: TLS_AES_128_GCM_SHA256, name: "TLS_AES_128_GCM_SHA256", hash: SHA256, keyLen: 16, aead: aesGcm },
-  { id: TLS_CHACHA20_POLY1305_SHA256, name: "TLS_CHACHA20_POLY1305_SHA256", hash: SHA256, keyLen: 32, aead: chacha20Poly1305 },
-  { id: TLS_AES_256_GCM_SHA384, name: "TLS_AES_256_GCM_SHA384", hash: SHA384, keyLen: 32, aead: aesGcm },
+  { id: TLS_AES_128_GCM_SHA256, name: "TLS_AES_128_GCM_SHA256", hash: SHA256, keyLen: 16, aead: gcmAead },
+  { id: TLS_CHACHA20_POLY1305_SHA256, name: "TLS_CHACHA20_POLY1305_SHA256", hash: SHA256, keyLen: 32, aead: chachaAead },
+  { id: TLS_AES_256_GCM_SHA384, name: "TLS_AES_256_GCM_SHA384", hash: SHA384, keyLen: 32, aead: gcmAead },
 ];
 
 export function findSuite(list: Suite[], id: number): Suite | null {

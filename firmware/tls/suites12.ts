@@ -3,8 +3,7 @@
 // with a pre-shared key, ECDHE-PSK (RFC 7905) and PSK (RFC 5487, RFC 7905) suites first.
 import type { Aead, HashAlg } from "../crypto/types";
 import { SHA256, SHA384 } from "../crypto/sha2";
-import { aesGcm } from "../crypto/gcm";
-import { chacha20Poly1305 } from "../crypto/chacha20poly1305";
+import { gcmAead, chachaAead } from "./suites";
 import { V12_EXPLICIT, V12_XOR } from "./record12";
 
 /** Key exchange kinds. */
@@ -43,7 +42,7 @@ export interface Suite12 {
 }
 
 function s(id: number, name: string, kx: number, hash: HashAlg, keyLen: number, chacha: boolean): Suite12 {
-  return { id: id, name: name, kx: kx, hash: hash, keyLen: keyLen, ivLen: chacha ? 12 : 4, v12: chacha ? V12_XOR : V12_EXPLICIT, aead: chacha ? chacha20Poly1305 : aesGcm };
+  return { id: id, name: name, kx: kx, hash: hash, keyLen: keyLen, ivLen: chacha ? 12 : 4, v12: chacha ? V12_XOR : V12_EXPLICIT, aead: chacha ? chachaAead : gcmAead };
 }
 
 /** In order of preference (the PSK ones are offered only with a PSK, the RSA one only when enabled). */

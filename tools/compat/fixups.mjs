@@ -5,7 +5,7 @@ import { parseAst } from "rollup/parseAst";
 
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-function decode(mappings) {
+export function decode(mappings) {
   const lines = [];
   const st = [0, 0, 0, 0, 0];
   for (const text of mappings.split(";")) {
@@ -36,7 +36,7 @@ function vlq(n) {
   return out;
 }
 
-function encode(lines) {
+export function encode(lines) {
   const st = [0, 0, 0, 0, 0];
   return lines.map((segs) => {
     st[0] = 0;

@@ -6,6 +6,7 @@ import { transform } from "esbuild";
 import { ROOT } from "./paths.mjs";
 import { renameReserved } from "../compat/keywords.mjs";
 import { terminateReturns } from "../compat/fixups.mjs";
+import { chunkImports } from "./layers.mjs";
 
 // Syntax the interpreter lacks (FACTS §1). esbuild fails the build on those it cannot lower
 // (destructuring, generators, async) and lowers the rest. `**` is left alone on purpose: lowered, it
@@ -60,14 +61,20 @@ export function boardConstants(constants) {
   };
 }
 
-export function minify() {
+/** prepare(code, chunk): per-chunk step before minifying (the lazy-layer build, tools/lib/layers.mjs:
+ *  imports between chunks blanked, a layer wrapped in a function); returns { code, define, finish }
+ *  where finish({code, map}) undoes the wrapping after minification. */
+export function minify({ prepare = chunkImports } = {}) {
   return {
     name: "esbuild-minify",
-    async renderChunk(code) {
+    async renderChunk(code, chunk) {
+      let define, finish = null;
+      if (prepare) ({ code, define, finish } = prepare(code, chunk));
       const r = await transform(code, {
-        minify: true, format: "cjs", target: "es2020", supported: UNSUPPORTED, sourcemap: true, legalComments: "none",
+        minify: true, format: "cjs", target: "es2020", supported: UNSUPPORTED, sourcemap: true, legalComments: "none", define,
       });
-      return terminateReturns(renameReserved(r.code), JSON.parse(r.map));
+      const out = terminateReturns(renameReserved(r.code), JSON.parse(r.map));
+      return finish ? finish(out) : out;
     },
   };
 }

@@ -1,0 +1,260 @@
+// Lazy layers inside the one bundle (README "Lazy layers").
+//
+// Rollup splits firmware/ into chunks: one per layer below (built from its folder or files) and
+// "core" (everything else). The Storage file is still ONE file:
+//
+//   <preamble: layer table, lazy accessors>  <core chunk>  <entry chunk>  \0  <layer> \0 <layer> ...
+//
+// `require("espruino-tls")` evaluates up to the first NUL byte: the interpreter's lexer reads NUL
+// as end of input (measured on 2v29, 32-bit ESP32 layout). The layers after it are evaluated only
+// when first needed, from `require("Storage").read(file, offset, length)`: a flash string, so the
+// functions they define keep their text in flash (FACTS §5). firmware/layers.ts is the loader.
+//
+// Inside a chunk, rollup's CommonJS output reads another chunk's bindings as `ns.name` through a
+// namespace variable `var ns = require('./x509.js')`. The build blanks those declarations (same
+// length, so source maps stay right) and esbuild's `define` turns `ns` into `$C` (the core's
+// exports, resident) or `$L.a` (a getter that loads the layer on demand): no chunk holds a
+// reference to a layer, so a layer nobody uses any more is collected.
+import { createHash } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { ROOT } from "./paths.mjs";
+import { decode, encode } from "../compat/fixups.mjs";
+
+/** Layer name -> files (relative to firmware/, a trailing "/" is a whole folder). Everything
+ *  else is the resident core. A layer must hold no state that outlives a request (it is dropped
+ *  and evaluated again later): module-level caches may be lost, nothing else. */
+export const LAYERS = {
+  x509: ["x509/"],
+  rsa: ["crypto/rsa.ts", "crypto/rsa-sign.ts", "crypto/modpow.ts", "crypto/bignum.ts", "tls/rsakex.ts"],
+  ec: ["crypto/ecurve.ts", "crypto/ecfield.ts", "crypto/ecdsa.ts", "crypto/ecdh.ts", "crypto/ecbase.ts", "crypto/ecdsa-sign.ts"],
+  c25519: ["crypto/x25519.ts", "crypto/ed25519.ts", "crypto/field25519.ts", "crypto/ed25519-sign.ts"],
+  gcm: ["crypto/gcm.ts", "crypto/aes.ts", "crypto/aes-native.ts", "crypto/aes-portable.ts"],
+  chacha: ["crypto/chacha20.ts", "crypto/poly1305.ts", "crypto/chacha20poly1305.ts"],
+  tls12: ["tls/client12.ts", "tls/suites12.ts", "crypto/prf12.ts"],
+  identity: ["identity/"],
+  mqtt: ["mqtt/"],
+  tls: ["tls/"],
+  https: ["https/"],
+  time: ["time/sntp.ts"],
+  castore: ["castore/"],
+  ota: ["ota/"],
+  // the test bundle's internals (firmware/testing/): read at its require by nothing
+  internals: ["testing/"],
+};
+/** Files inside a layer's folder that stay in the core: they hold state that outlives a request
+ *  (session and chain caches, precomputed key shares). */
+export const RESIDENT = ["tls/resume.ts", "tls/chaincache.ts", "tls/precompute.ts",
+  // the OTA state record and switch listeners: read by every CA store open, kept by the updater
+  "ota/active.ts", "ota/state.ts", "ota/hooks.ts"];
+
+const FIRMWARE = path.join(ROOT, "firmware") + path.sep;
+/** The device API module: in the entry chunk also when the test build's entry re-exports it. */
+const API = path.join(ROOT, "firmware", "index.ts");
+
+/** The layer a module belongs to, or "core". */
+export function layerOf(id) {
+  if (!id.startsWith(FIRMWARE)) return "core";
+  const rel = id.slice(FIRMWARE.length).split(path.sep).join("/");
+  if (RESIDENT.includes(rel)) return "core";
+  for (const [name, files] of Object.entries(LAYERS)) {
+    for (const f of files) if (f.endsWith("/") ? rel.startsWith(f) : rel === f) return name;
+  }
+  return "core";
+}
+
+/** rollup manualChunks: one chunk per layer, the rest in "core". */
+export function manualChunks(id) {
+  return layerOf(id);
+}
+
+/** The short key of a layer's getter in $L (a, b, ...: every reference to a layer carries it). */
+export function layerKey(name) {
+  const i = Object.keys(LAYERS).indexOf(name);
+  if (i < 0) throw new Error(`no layer ${name}`);
+  return String.fromCharCode(97 + i);
+}
+
+/** Per-chunk rewrite before minification: blanks `var ns = require('./chunk.js');` and returns
+ *  the esbuild `define` that maps each namespace to $C (core) or $L.<key> (a layer). Every chunk
+ *  but the entry is then wrapped in `function(exports,$L,$C,$Y){...}` on lines of its own, so that
+ *  the minifier shortens `exports`, `$L`, `$C` and its top-level names like any local; finish()
+ *  takes the wrapping assignment off again and moves the map back by the added line. */
+export function chunkImports(code, chunk) {
+  const define = {};
+  const RE = /^(?:var|const|let) ([\w$]+) = require\('\.\/([\w-]+)\.js'\);$/gm;
+  const blanked = code.replace(RE, (line, ns, name) => {
+    define[ns] = name === "core" ? "$C" : "$L." + layerKey(name);
+    return " ".repeat(line.length);
+  });
+  // bare `require('./x.js');`: rollup's execution order of chunks; layers run when first needed
+  const bare = blanked.replace(/^require\('\.\/[\w-]+\.js'\);$/gm, (line) => " ".repeat(line.length));
+  // `class X extends ns.Y`: the interpreter takes only an identifier after `extends` (FACTS-style
+  // finding: "'extends' argument should be a function"), so the superclass gets an alias declared
+  // on the wrapper's line; the reference is padded to its old length (the map stays right).
+  const aliases = [];
+  const code2 = bare.replace(/\bextends ([\w$]+)\.([\w$]+)/g, (all, ns, name) => {
+    if (!define[ns]) return all;
+    const alias = "$" + aliases.length;
+    aliases.push(`const ${alias}=${define[ns]}.${name};`);
+    return ("extends " + alias).padEnd(all.length);
+  });
+  if (!chunk || chunk.isEntry) {
+    if (aliases.length) throw new Error(`layers: the entry chunk extends a class of another chunk`);
+    return { code: bare, define, finish: null };
+  }
+  // assigned to a global so that the minifier keeps it
+  const HEAD = "$W=function(exports,$L,$C,$Y){" + aliases.join("") + "\n";
+  return { code: HEAD + code2 + "\nreturn exports};\n", define, finish: unwrap };
+}
+
+/** After minification: `$W=function(a,b,c,d){...};` -> `function(a,b,c,d){...}`, map fixed. */
+function unwrap({ code, map }) {
+  const m = /^\$W=(function\([\w$]*,[\w$]*,[\w$]*,[\w$]*\)\{[\s\S]*\});?\s*$/.exec(code);
+  if (!m) throw new Error("layers: the minified chunk is not the wrapped function: " + code.slice(0, 80));
+  const lines = decode(map.mappings);
+  for (const seg of lines[0] || []) seg[0] = Math.max(0, seg[0] - 3);
+  for (const segs of lines) for (const seg of segs) if (seg.length >= 4) seg[2] = Math.max(0, seg[2] - 1);
+  return { code: m[1], map: { ...map, mappings: encode(lines) } };
+}
+
+/** Replaces code[at, at + len) with `text`, shifting the map's columns after it (same line). */
+function splice(chunk, at, len, text) {
+  const before = chunk.code.slice(0, at);
+  const line = before.split("\n").length - 1, col = at - before.lastIndexOf("\n") - 1;
+  chunk.code = before + text + chunk.code.slice(at + len);
+  if (!chunk.map) return;
+  const lines = decode(chunk.map.mappings);
+  for (const seg of lines[line] || []) if (seg[0] >= col + len) seg[0] += text.length - len;
+  chunk.map = { ...chunk.map, mappings: encode(lines) };
+}
+
+/** The device API's entries that are a layer's object (`exports.x509=$L.a.J`, or through a
+ *  minified const `r=$L.a.J,...;exports.x509=r`) become getters, so that require() does not
+ *  evaluate the layer: it is read when the application uses it. */
+export function lazyExports(chunk) {
+  const edits = [];
+  const getter = (name, expr, end) => `Object.defineProperty(exports,${JSON.stringify(name)},{get:function(){return ${expr}},enumerable:!0})${end}`;
+  for (const m of chunk.code.matchAll(/exports\.([\w$]+)=(\$L\.[\w$]+\.[\w$]+)([,;])/g)) edits.push([m.index, m[0].length, getter(m[1], m[2], m[3])]);
+  for (const d of chunk.code.matchAll(/([,{\s]|const |let |var )([\w$]+)=(\$L\.[\w$]+\.[\w$]+)(?=[,;])/g)) {
+    const v = d[2], expr = d[3];
+    const uses = [...chunk.code.matchAll(new RegExp(`[^\\w$.]${v.replace(/\$/g, "\\$")}(?![\\w$])`, "g"))];
+    const ex = [...chunk.code.matchAll(new RegExp(`exports\\.([\\w$]+)=${v.replace(/\$/g, "\\$")}([,;])`, "g"))];
+    // only a const used by nothing but its export (anything else would need the layer's value)
+    if (ex.length !== 1 || uses.length !== 2) continue;
+    const at = d.index + d[1].length + v.length + 1;
+    edits.push([at, expr.length, "0"]);
+    edits.push([ex[0].index, ex[0][0].length, getter(ex[0][1], expr, ex[0][2])]);
+  }
+  for (const [at, len, text] of edits.sort((a, b) => b[0] - a[0])) splice(chunk, at, len, text);
+}
+
+/** The entry chunk's wrapper (the other chunks are wrapped before minifying, chunkImports):
+ *  the module's exports, the lazy accessors, the core's exports, the loader's table. */
+export const WRAP_HEAD = "(function(exports,$L,$C,$Y){";
+export const WRAP_TAIL = "\n})";
+
+/** Header of a layer section: the loader compares it before evaluating anything. */
+export const sectionHeader = (build, name) => `/*etls ${build} ${name}*/`;
+
+/**
+ * Assembles the one Storage file from rollup's chunks.
+ *  chunks: [{ name, code, map, isEntry }] (minified, not wrapped); storageName: the Storage file.
+ * Returns { code, map } (map: one source map over the whole file, sources merged).
+ */
+export function assemble(chunks, { storageName }) {
+  const entry = chunks.find((c) => c.isEntry);
+  const core = chunks.find((c) => c.name === "core" && !c.isEntry);
+  const layers = chunks.filter((c) => c !== entry && c !== core);
+  lazyExports(entry);
+  const build = createHash("sha256").update(chunks.map((c) => c.name + "\n" + c.code).join("\0")).digest("hex").slice(0, 8);
+  // The section table has fixed-width numbers so that its length does not depend on them.
+  const W = 7;
+  const table = (offs) => "{" + layers.map((c, i) => `${JSON.stringify(c.name)}:[${String(offs[i][0]).padStart(W)},${String(offs[i][1]).padStart(W)}]`).join(",") + "}";
+  const getters = layers.map((c) => `get ${layerKey(c.name)}(){return $Y.n(${JSON.stringify(c.name)})}`).join(",");
+  const pre = (offs) => `var $Y={f:${JSON.stringify(storageName)},b:${JSON.stringify(build)},t:${table(offs)}},` +
+    `$L={${getters}};$Y.L=$L;\n`;
+  const pieces = [];
+  const zero = layers.map(() => [0, 0]);
+  pieces.push({ text: pre(zero) });
+  if (core) {
+    // $C exists before the core runs (it fills it at its end)
+    pieces.push({ text: "var $C={};$Y.C=$C;(" });
+    pieces.push({ text: core.code, map: core.map });
+    pieces.push({ text: ")($C,$L,0,$Y);\n" });
+  } else pieces.push({ text: "var $C={};$Y.C=$C;\n" });
+  pieces.push({ text: WRAP_HEAD });
+  pieces.push({ text: entry.code, map: entry.map });
+  pieces.push({ text: WRAP_TAIL + "(exports,$L,$C,$Y);\n" });
+  const offs = [];
+  let at = Buffer.byteLength(pieces.map((p) => p.text).join(""), "latin1");
+  for (const c of layers) {
+    // "\0\n" ends what require() reads; the section itself starts after it
+    const head = "\0\n" + sectionHeader(build, c.name) + "(";
+    const start = at + 2;
+    pieces.push({ text: head });
+    pieces.push({ text: c.code, map: c.map });
+    pieces.push({ text: ")\n" });
+    at += Buffer.byteLength(head + c.code + ")\n", "latin1");
+    offs.push([start, at - 1 - start]);
+  }
+  pieces[0].text = pre(offs);
+  return { code: pieces.map((p) => p.text).join(""), pieces, build, sections: Object.fromEntries(layers.map((c, i) => [c.name, offs[i]])) };
+}
+
+/** One source map over the assembled file: each piece's map shifted to where the piece starts. */
+export function mergeMaps(pieces, file) {
+  const sources = [], sourcesContent = [], index = new Map();
+  const lines = [[]];
+  let line = 0, col = 0;
+  for (const p of pieces) {
+    if (p.map) {
+      const ids = p.map.sources.map((s, i) => {
+        if (!index.has(s)) { index.set(s, sources.length); sources.push(s); sourcesContent.push(p.map.sourcesContent ? p.map.sourcesContent[i] : null); }
+        return index.get(s);
+      });
+      decode(p.map.mappings).forEach((segs, l) => {
+        while (lines.length <= line + l) lines.push([]);
+        for (const s of segs) {
+          if (s.length < 4) continue;
+          lines[line + l].push([s[0] + (l === 0 ? col : 0), ids[s[1]], s[2], s[3]]);
+        }
+      });
+    }
+    const nl = p.text.split("\n");
+    line += nl.length - 1;
+    col = nl.length > 1 ? nl[nl.length - 1].length : col + p.text.length;
+    while (lines.length <= line) lines.push([]);
+  }
+  return { version: 3, file: path.basename(file), sources, sourcesContent, names: [], mappings: encode(lines) };
+}
+
+/**
+ * Builds the one file: rollup with a chunk per layer, then assemble(). cfg: rollup.config.mjs's
+ * configFor() result (its output.file is where the bundle goes). Returns the assembly.
+ */
+export async function buildLayered(cfg, { storageName }) {
+  const { rollup } = await import("rollup");
+  const file = cfg.output.file;
+  const entry = path.resolve(cfg.input);
+  // Chunks import each other in cycles (core <-> layers): harmless, each layer is read lazily.
+  const onwarn = (w, warn) => (w.code === "CIRCULAR_CHUNK" || w.code === "EMPTY_BUNDLE" ? undefined : cfg.onwarn ? cfg.onwarn(w, warn) : warn(w));
+  const bundle = await rollup({ ...cfg, onwarn });
+  const { output } = await bundle.generate({
+    ...cfg.output, file: undefined, dir: path.dirname(file),
+    entryFileNames: "[name].js", chunkFileNames: "[name].js", minifyInternalExports: true,
+    // the entry module stays alone: core's internal exports must not become the device API
+    manualChunks: (id) => (path.resolve(id) === entry || path.resolve(id) === API ? undefined : manualChunks(id)),
+  });
+  await bundle.close();
+  // a board without a layer's code (no TLS) gets an empty chunk for it: left out
+  const chunks = output.filter((o) => o.type === "chunk" && (o.isEntry || o.code.trim())).map((c) => ({ name: c.name, code: c.code, map: c.map, isEntry: c.isEntry }));
+  const names = chunks.map((c) => c.name);
+  for (const c of chunks) if (!c.isEntry && c.name !== "core" && !LAYERS[c.name]) throw new Error(`unexpected chunk ${c.name} (${names})`);
+  const a = assemble(chunks, { storageName });
+  const map = mergeMaps(a.pieces, file);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, a.code, "latin1");
+  writeFileSync(file + ".map", JSON.stringify(map));
+  return a;
+}
