@@ -26,17 +26,17 @@ import { decode, encode } from "../compat/fixups.mjs";
  *  and evaluated again later): module-level caches may be lost, nothing else. */
 export const LAYERS = {
   x509: ["x509/"],
-  rsa: ["crypto/rsa.ts", "crypto/rsa-sign.ts", "crypto/modpow.ts", "crypto/bignum.ts", "tls/rsakex.ts"],
+  rsa: ["crypto/rsa.ts", "crypto/rsa-sign.ts", "crypto/rsa-blind.ts", "crypto/modpow.ts", "crypto/bignum.ts", "crypto/montmul48.ts", "tls/rsakex.ts"],
   ec: ["crypto/ecurve.ts", "crypto/ecfield.ts", "crypto/ecdsa.ts", "crypto/ecdh.ts", "crypto/ecbase.ts", "crypto/ecdsa-sign.ts"],
   c25519: ["crypto/x25519.ts", "crypto/ed25519.ts", "crypto/field25519.ts", "crypto/ed25519-sign.ts"],
   gcm: ["crypto/gcm.ts", "crypto/aes.ts", "crypto/aes-native.ts", "crypto/aes-portable.ts"],
   chacha: ["crypto/chacha20.ts", "crypto/poly1305.ts", "crypto/chacha20poly1305.ts"],
-  tls12: ["tls/client12.ts", "tls/suites12.ts", "crypto/prf12.ts"],
   identity: ["identity/"],
   mqtt: ["mqtt/"],
-  tls: ["tls/"],
+  // TLS 1.3 and 1.2 together: every ClientHello offers both, so 1.2's code is read by each handshake
+  tls: ["tls/", "crypto/prf12.ts", "crypto/hkdf.ts"],
   https: ["https/"],
-  time: ["time/sntp.ts"],
+  time: ["time/sntp.ts", "time/floor.ts"],
   castore: ["castore/"],
   ota: ["ota/"],
   // the test bundle's internals (firmware/testing/): read at its require by nothing
@@ -232,8 +232,9 @@ export function mergeMaps(pieces, file) {
 /**
  * Builds the one file: rollup with a chunk per layer, then assemble(). cfg: rollup.config.mjs's
  * configFor() result (its output.file is where the bundle goes). Returns the assembly.
+ * oneChunk: no layers, everything in the core (the test bundles: see tools/build.mjs).
  */
-export async function buildLayered(cfg, { storageName }) {
+export async function buildLayered(cfg, { storageName, oneChunk = false }) {
   const { rollup } = await import("rollup");
   const file = cfg.output.file;
   const entry = path.resolve(cfg.input);
@@ -244,7 +245,7 @@ export async function buildLayered(cfg, { storageName }) {
     ...cfg.output, file: undefined, dir: path.dirname(file),
     entryFileNames: "[name].js", chunkFileNames: "[name].js", minifyInternalExports: true,
     // the entry module stays alone: core's internal exports must not become the device API
-    manualChunks: (id) => (path.resolve(id) === entry || path.resolve(id) === API ? undefined : manualChunks(id)),
+    manualChunks: (id) => (path.resolve(id) === entry || path.resolve(id) === API ? undefined : oneChunk ? "core" : manualChunks(id)),
   });
   await bundle.close();
   // a board without a layer's code (no TLS) gets an empty chunk for it: left out

@@ -63,8 +63,8 @@ export class CompatError {
  *  - wifi: on peek32 boards, the radio: "on" (default), "off", "none" (no Wifi module), or a
  *    function returning whether it is on now.
  */
-// Code that passed the gate (with the same extra globals) is not checked again: a lazy layer is
-// evaluated again after each release, the bundle once per board.
+// Code that passed the gate without extra globals is not checked again: a lazy layer is evaluated
+// again after each release, the bundle once per board.
 const PASSED = new Set();
 
 export function createBoard(options = {}) {
@@ -190,8 +190,18 @@ export function createBoard(options = {}) {
     if (text === undefined) throw new Error(`Module ${name} not found`);
     const module = { exports: {} };
     modules[name] = module;
-    // The interpreter's lexer ends the module at a NUL byte (the lazy layers follow it).
-    const code = text.toString().split("\0")[0];
+    // The interpreter's lexer ends the module at a NUL byte. The lazy layers follow it, each
+    // "\0\n<section>\n": checked now, as the interpreter would parse them later, so that their
+    // first evaluation inside an app's handshake does not pay for the gate.
+    const pieces = text.toString().split("\0");
+    const code = pieces[0];
+    for (const p of pieces.slice(1)) {
+      const section = p.slice(1, -1);
+      if (PASSED.has(section)) continue;
+      const problems = checkSource(section, { globals: [] });
+      if (problems.length) throw new CompatError(name + " (a layer)", problems);
+      PASSED.add(section);
+    }
     const fn = evaluate(`(function(exports, module){${code}\n})`, name);
     fn(module.exports, module);
     return module.exports;
@@ -205,7 +215,8 @@ export function createBoard(options = {}) {
   Object.assign(ctx, {
     E, peek32, getTime, require: requireFn,
     // eval of a Storage string (a lazy layer): through the same gate as every other piece of code
-    eval: (code) => evaluate(String(code), "eval"),
+    // (a flash string is read without a copy: the board evaluates it in place)
+    eval: (code) => evaluate(code instanceof FlashString ? Buffer.from(code.bytes()).toString("latin1") : String(code), "eval"),
     setTime: (t) => { if (profile.canSetTime) board.setClock(t); },
     setTimeout: track(setTimeout), clearTimeout: (h) => { board.timers.delete(h); clearTimeout(h); },
     setInterval: (fn, ms) => { const h = setInterval(fn, ms); board.timers.add(h); return h; },
@@ -243,11 +254,11 @@ export function createBoard(options = {}) {
 
   const defined = [];
   function evaluate(code, filename) {
-    const key = defined.join(",") + "\0" + code;
-    if (!PASSED.has(key)) {
+    if (!PASSED.has(code)) {
       const problems = checkSource(code, { globals: defined });
       if (problems.length) throw new CompatError(filename, problems);
-      PASSED.add(key);
+      // passed with no extra globals: passes with any (keyed by code alone)
+      if (!defined.length) PASSED.add(code);
     }
     return vm.runInContext(code, ctx, { filename });
   }
