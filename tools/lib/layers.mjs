@@ -82,13 +82,13 @@ export function layerKey(name) {
  *  takes the wrapping assignment off again and moves the map back by the added line. */
 export function chunkImports(code, chunk) {
   const define = {};
-  const RE = /^(?:var|const|let) ([\w$]+) = require\('\.\/([\w-]+)\.js'\);$/gm;
+  const RE = /^(?:var|const|let) ([\w$]+) = require\(['"]\.\/([\w-]+)\.js['"]\);$/gm;
   const blanked = code.replace(RE, (line, ns, name) => {
     define[ns] = name === "core" ? "$C" : "$L." + layerKey(name);
     return " ".repeat(line.length);
   });
   // bare `require('./x.js');`: rollup's execution order of chunks; layers run when first needed
-  const bare = blanked.replace(/^require\('\.\/[\w-]+\.js'\);$/gm, (line) => " ".repeat(line.length));
+  const bare = blanked.replace(/^require\(['"]\.\/[\w-]+\.js['"]\);$/gm, (line) => " ".repeat(line.length));
   // `class X extends ns.Y`: the interpreter takes only an identifier after `extends` (FACTS-style
   // finding: "'extends' argument should be a function"), so the superclass gets an alias declared
   // on the wrapper's line; the reference is padded to its old length (the map stays right).
