@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import vm from "node:vm";
-import { mangleChunk, keptNames, stringLiterals } from "../../tools/lib/mangle.mjs";
+import { mangleChunk, mangleTable, keptNames, stringLiterals } from "../../tools/lib/mangle.mjs";
 
 // Names no firmware file, tool or document uses (so the rule mangles them).
 const SNIPPET = `function Counter() { this.zqInternalCount = 0; }
@@ -25,6 +25,24 @@ test("internal names are renamed and the code still runs", async () => {
 test("a renamed name also written as a string fails the build", async () => {
   await assert.rejects(mangleChunk(SNIPPET + `\nexports.has = "zqInternalCount" in c;`, "product"), /also written as strings[^\n]*zqInternalCount/);
   await assert.rejects(mangleChunk(SNIPPET + "\nexports.t = `zqBumpTheCount`;", "product"), /zqBumpTheCount/);
+});
+
+test("chunks of one build share one table: a name crossing chunks gets the same short name in each", async () => {
+  // a layer builds the core's object and the core reads it (the lazy-layer build's chunks)
+  const core = `exports.version = function (L) { var o = L.zqBuildThing(); return o.zqHeldValue; };`;
+  const layer = `exports.zqBuildThing = function () { return { zqHeldValue: 42, zqOnlyHere: 1 }; };`;
+  const table = await mangleTable([core, layer], "product");
+  const a = await mangleChunk(core, "product", table), b = await mangleChunk(layer, "product", table);
+  for (const r of [a, b]) assert.doesNotMatch(r.code, /zqBuildThing|zqHeldValue/);
+  const L = {}, C = {};
+  vm.runInNewContext(b.code, { exports: L });
+  vm.runInNewContext(a.code, { exports: C });
+  assert.equal(C.version(L), 42, "the core finds what the layer stored under the same mangled names");
+  // a chunk alone gets a table of its own: the same names may come out differently (what broke)
+  const alone = await mangleChunk(layer, "product");
+  assert.equal(alone.mangled.zqHeldValue !== undefined, true);
+  // a chunk with a name the table lacks is refused rather than named apart
+  await assert.rejects(mangleChunk(layer + "\nexports.q = L.zqNotInTable;", "product", table), /missing from the build's table[^\n]*zqNotInTable/);
 });
 
 test("kept: public API, option and result names, Espruino's and JavaScript's names", () => {

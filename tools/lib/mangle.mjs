@@ -237,16 +237,22 @@ export function stringLiterals(code) {
   return out;
 }
 
-/** Mangles the chunk's internal property names; throws when the check fails. */
-export async function mangleChunk(code, bundle = "product") {
+/** The one name table of a build: esbuild's mangleCache over all its chunks' code at once (each
+ *  wrapped in a function of its own), so that a property gets the same short name in every chunk
+ *  (a lazy layer reads the core's objects and the other way) and the most frequent names get the
+ *  shortest ones. Throws when the check fails (it sees every chunk's string literals: a string in
+ *  one chunk may be a key of another's objects). Returns { cache, mangled: {name: short} }. */
+export async function mangleTable(codes, bundle = "product") {
   const { names } = keptNames(bundle);
   const reserve = new RegExp("^(?:" + [...names].filter((n) => IDENT.test(n)).map((n) => n.replace(/\$/g, "\\$")).join("|") + ")$");
   // Kept names map to themselves in the cache: esbuild then never picks one of them for a
   // mangled name (it would otherwise, e.g. a kept `_` or `A` that a test reads elsewhere).
   const seed = Object.fromEntries([...names].filter((n) => IDENT.test(n) && n !== "__proto__").map((n) => [n, n]));
-  const r = await transform(code, { mangleProps: /^[A-Za-z_$][\w$]*$/, reserveProps: reserve, mangleQuoted: false, format: "cjs", target: "es2020", sourcemap: true, sourcefile: "bundle.js", mangleCache: seed });
+  const all = codes.map((c) => "(function(){" + c + "\n});").join("\n");
+  const r = await transform(all, { mangleProps: /^[A-Za-z_$][\w$]*$/, reserveProps: reserve, mangleQuoted: false, format: "cjs", target: "es2020", mangleCache: seed });
   const mangled = Object.entries(r.mangleCache).filter(([k, v]) => typeof v === "string" && v !== k);
-  const strings = stringLiterals(code);
+  const strings = new Set();
+  for (const c of codes) for (const s of stringLiterals(c)) strings.add(s);
   const asString = mangled.filter(([k]) => strings.has(k)).map(([k]) => k);
   const clash = mangled.filter(([, v]) => names.has(v)).map(([k, v]) => `${k} -> ${v}`);
   if (asString.length || clash.length) {
@@ -254,16 +260,41 @@ export async function mangleChunk(code, bundle = "product") {
       (asString.length ? `\n  mangled names also written as strings (keep them: quote the key or add them to a consumer): ${asString.join(", ")}` : "") +
       (clash.length ? `\n  mangled to a kept name: ${clash.join(", ")}` : ""));
   }
-  return { code: r.code, map: JSON.parse(r.map), mangled: Object.fromEntries(mangled) };
+  return { cache: r.mangleCache, reserve, mangled: Object.fromEntries(mangled) };
 }
 
-/** Rollup plugin: mangles the rendered chunk before minification (see the naming rule above). */
+/** Mangles one chunk with the build's table (mangleTable; computed from this chunk alone when
+ *  none is given); throws when the check fails. */
+export async function mangleChunk(code, bundle = "product", table = null) {
+  const t = table || (await mangleTable([code], bundle));
+  const r = await transform(code, { mangleProps: /^[A-Za-z_$][\w$]*$/, reserveProps: t.reserve, mangleQuoted: false, format: "cjs", target: "es2020", sourcemap: true, sourcefile: "bundle.js", mangleCache: t.cache });
+  // every name of this chunk is in the table: a name it lacks would be named apart from the others
+  const fresh = Object.keys(r.mangleCache).filter((k) => !(k in t.cache));
+  if (fresh.length) throw new Error(`mangle: names missing from the build's table: ${fresh.slice(0, 10).join(", ")}`);
+  return { code: r.code, map: JSON.parse(r.map), mangled: t.mangled };
+}
+
+/** Rollup plugin: mangles the rendered chunks before minification (see the naming rule above),
+ *  all chunks of one build with one table. Rollup renders the chunks concurrently: each call
+ *  hands in its code and waits until every chunk of the build (meta.chunks) has done so. */
 export function mangleProps({ test = false, enabled = process.env.ETLS_MANGLE !== "0" } = {}) {
+  let pending = null;
   return {
     name: "mangle-props",
-    async renderChunk(code) {
+    renderStart() { pending = null; },
+    async renderChunk(code, chunk, options, meta) {
       if (!enabled) return null;
-      const r = await mangleChunk(code, test ? "test" : "product");
+      if (!pending) {
+        const names = Object.keys(meta.chunks).sort();
+        const codes = {};
+        let release;
+        const all = new Promise((resolve) => { release = resolve; });
+        pending = { names, codes, release, table: all.then(() => mangleTable(names.map((n) => codes[n]), test ? "test" : "product")) };
+      }
+      const p = pending;
+      p.codes[chunk.fileName] = code;
+      if (p.names.every((n) => n in p.codes)) p.release();
+      const r = await mangleChunk(code, test ? "test" : "product", await p.table);
       return { code: r.code, map: r.map };
     },
   };
