@@ -47,7 +47,7 @@ function load(name: string): any {
   const at = $Y.t[name];
   if (!at) throw new EtError("LAYER_UNKNOWN", "this build has no layer " + name, { layer: name });
   const S = require("Storage");
-  const head = "/*etls " + $Y.b + " " + name + "*/";
+  const head = "/*etls " + $Y.b + " " + name + " " + at[2] + "*/";
   const h = S.read($Y.f, at[0], head.length);
   if (h === undefined) {
     throw new EtError("LAYER_NOT_FOUND", "the Storage file " + $Y.f + " is missing: install the bundle into Storage (flash), not into RAM", { layer: name, file: $Y.f });
@@ -59,8 +59,11 @@ function load(name: string): any {
   const exp: any = {};
   loaded[name] = exp; // before evaluating it: layers that need each other get this object
   try {
-    const run = eval;
-    run(S.read($Y.f, at[0], at[1]))(exp, $Y.L, $Y.C, $Y);
+    // new Function, not eval: the layer's functions then store one scope, not a copy of the
+    // loader's scope chain each (tools/lib/layers.mjs); the body stays a flash string
+    const p = at[2].split(",");
+    const body = new Function(p[0], p[1], p[2], p[3], S.read($Y.f, at[0], at[1]));
+    body(exp, $Y.L, $Y.C, $Y);
   } catch (e) {
     delete loaded[name];
     throw e;

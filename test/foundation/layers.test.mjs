@@ -25,8 +25,10 @@ test("the file: require() reads up to the first NUL; every table entry points at
   const table = JSON.parse(/t:(\{[^}]*\})/.exec(core)[1].replace(/(\w+):/g, "\"$1\":"));
   const build = /b:"([0-9a-f]{8})"/.exec(core)[1];
   assert.ok(Object.keys(table).length >= 5, Object.keys(table).join());
-  for (const [name, [off, len]] of Object.entries(table)) {
-    assert.equal(text.slice(off, off + 40).indexOf(`/*etls ${build} ${name}*/(function(`), 0, name);
+  for (const [name, [off, len, params]] of Object.entries(table)) {
+    // the header names the build and the 4 parameters of the body new Function makes a function of
+    assert.match(params, /^[\w$]+,[\w$]+,[\w$]+,[\w$]+$/);
+    assert.equal(text.slice(off, off + 60).indexOf(`/*etls ${build} ${name} ${params}*/`), 0, name);
     assert.equal(text[off - 1], "\n");
     assert.equal(text[off - 2], "\0");
     assert.ok(off + len <= text.length && !text.slice(off, off + len).includes("\0"), name);

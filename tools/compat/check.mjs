@@ -1,6 +1,7 @@
 // The compatibility gate: parses code meant for the Espruino interpreter and lists every
 // construct it lacks (FACTS §1-§2) — syntax, globals, static members, hoisting reliance —
 // with the bundle position and, through the source map, the TypeScript file and line.
+import { SECTION_HEADER } from "../lib/layers.mjs";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseAst } from "rollup/parseAst";
@@ -156,9 +157,17 @@ function locate(code, p, map) {
 }
 
 export function checkBundleFile(file) {
-  // NUL bytes separate the lazy layers (tools/lib/layers.mjs): each section is checked as an
-  // expression statement after the core, the same lines and columns.
-  const code = readFileSync(file, "latin1").replace(/\0/g, " ");
+  // NUL bytes separate the lazy layers (tools/lib/layers.mjs): each section (a function body
+  // after its header comment) is checked as `(function(params){body})` after the core, at the
+  // same lines and columns (the header's room takes the function's head).
+  const pieces = readFileSync(file, "latin1").split("\0");
+  const code = pieces.map((p, i) => {
+    if (i === 0) return p;
+    const h = SECTION_HEADER.exec(p.slice(1));
+    if (!h || !p.endsWith("\n")) return " " + p;
+    const head = ";(function(" + h[3] + "){";
+    return (i > 1 ? ")" : " ") + "\n" + head.padEnd(h[0].length) + p.slice(1 + h[0].length, -1) + "}";
+  }).join("") + (pieces.length > 1 ? ")" : "");
   const mapFile = file + ".map";
   const map = existsSync(mapFile) ? new SourceMap(JSON.parse(readFileSync(mapFile, "utf8")), path.dirname(mapFile)) : null;
   return checkSource(code, { map });

@@ -10,6 +10,15 @@
 // when first needed, from `require("Storage").read(file, offset, length)`: a flash string, so the
 // functions they define keep their text in flash (FACTS §5). firmware/layers.ts is the loader.
 //
+// A section is a function BODY (its 4 parameter names are in the table), run through
+// `new Function(a, b, c, d, flashString)`, not an `eval` of `(function(a,b,c,d){...})`: a
+// function the interpreter creates stores its scope chain, and where that chain has more than
+// one scope (eval runs in the caller's scope, inside the loader inside the core's wrapper) each
+// function gets a copy of it: 3-4 JsVars more per function of the layer (measured on the ESP32
+// layout: 200 one-line functions cost 2,215 JsVars through eval inside a function, 1,608
+// through new Function). A Function made from a string has no scope of its own, so the
+// functions of its body store one scope, as a module's top-level functions do.
+//
 // Inside a chunk, rollup's CommonJS output reads another chunk's bindings as `ns.name` through a
 // namespace variable `var ns = require('./x509.js')`. The build blanks those declarations (same
 // length, so source maps stay right) and esbuild's `define` turns `ns` into `$C` (the core's
@@ -155,12 +164,34 @@ export const WRAP_HEAD = "(function(exports,$L,$C,$Y){";
 export const WRAP_TAIL = "\n})";
 
 /** Header of a layer section: the loader compares it before evaluating anything. */
-export const sectionHeader = (build, name) => `/*etls ${build} ${name}*/`;
+export const sectionHeader = (build, name, params) => `/*etls ${build} ${name} ${params}*/`;
+/** A section's header: [all, build, name, params] (the mock and the gate read the parameters). */
+export const SECTION_HEADER = /^\/\*etls ([0-9a-f]+) ([\w-]+) ([\w$,]+)\*\//;
+
+/** `function(a,b,c,d){BODY}` (a wrapped chunk after unwrap) -> { params: "a,b,c,d", code: BODY,
+ *  map } with the map's first line moved left by the removed head. */
+export function asBody(chunk) {
+  const m = /^function\(([\w$]*),([\w$]*),([\w$]*),([\w$]*)\)\{/.exec(chunk.code);
+  const end = /\}\s*$/.exec(chunk.code);
+  if (!m || !end) throw new Error(`layers: chunk ${chunk.name} is not a wrapped function: ` + chunk.code.slice(0, 60) + " ... " + JSON.stringify(chunk.code.slice(-20)));
+  let map = chunk.map;
+  if (map) {
+    const lines = decode(map.mappings);
+    for (const seg of lines[0] || []) seg[0] = Math.max(0, seg[0] - m[0].length);
+    map = { ...map, mappings: encode(lines) };
+  }
+  return { params: m.slice(1, 5).join(","), code: chunk.code.slice(m[0].length, end.index), map };
+}
 
 /**
  * Assembles the one Storage file from rollup's chunks.
  *  chunks: [{ name, code, map, isEntry }] (minified, not wrapped); storageName: the Storage file.
- * Returns { code, map } (map: one source map over the whole file, sources merged).
+ * With layers (the product), what require() reads is only the preamble: the core and the entry
+ * (device API) are sections too, run at require through new Function from flash like a layer
+ * (their functions then store one scope, not a copy of a two-scope chain each; see the top of
+ * this file). Without layers (the test bundle, one chunk, also installed under other names) the
+ * core and entry stay in the text require() reads.
+ * Returns { code, pieces, build, sections } (mergeMaps(pieces) gives the map).
  */
 export function assemble(chunks, { storageName }) {
   const entry = chunks.find((c) => c.isEntry);
@@ -168,38 +199,49 @@ export function assemble(chunks, { storageName }) {
   const layers = chunks.filter((c) => c !== entry && c !== core);
   lazyExports(entry);
   const build = createHash("sha256").update(chunks.map((c) => c.name + "\n" + c.code).join("\0")).digest("hex").slice(0, 8);
+  const inFlash = layers.length > 0 && !!core;
+  // sections after the NUL: [name, {params, code, map}]
+  const sections = layers.map((c) => [c.name, asBody(c)]);
+  if (inFlash) sections.unshift(["core", asBody(core)], ["entry", { params: "exports,$L,$C,$Y", code: entry.code, map: entry.map }]);
   // The section table has fixed-width numbers so that its length does not depend on them.
   const W = 7;
-  const table = (offs) => "{" + layers.map((c, i) => `${JSON.stringify(c.name)}:[${String(offs[i][0]).padStart(W)},${String(offs[i][1]).padStart(W)}]`).join(",") + "}";
+  const entryOf = (i, offs) => `[${String(offs[i][0]).padStart(W)},${String(offs[i][1]).padStart(W)},${JSON.stringify(sections[i][1].params)}]`;
+  const first = inFlash ? 2 : 0;
+  const table = (offs) => "{" + layers.map((c, i) => `${JSON.stringify(c.name)}:${entryOf(first + i, offs)}`).join(",") + "}";
   const getters = layers.map((c) => `get ${layerKey(c.name)}(){return $Y.n(${JSON.stringify(c.name)})}`).join(",");
-  const pre = (offs) => `var $Y={f:${JSON.stringify(storageName)},b:${JSON.stringify(build)},t:${table(offs)}},` +
-    `$L={${getters}};$Y.L=$L;\n`;
+  const pre = (offs) => `var $Y={f:${JSON.stringify(storageName)},b:${JSON.stringify(build)},t:${table(offs)}` +
+    (inFlash ? `,c:${entryOf(0, offs)},e:${entryOf(1, offs)}` : "") + `},$L={${getters}};$Y.L=$L;\n`;
   const pieces = [];
-  const zero = layers.map(() => [0, 0]);
-  pieces.push({ text: pre(zero) });
-  if (core) {
-    // $C exists before the core runs (it fills it at its end)
+  pieces.push({ text: pre(sections.map(() => [0, 0])) });
+  // $C exists before the core runs (it fills it at its end)
+  if (inFlash) {
+    pieces.push({ text: "var $C={};$Y.C=$C;(function(S){function r(a,x,y){var p=a[2].split(\",\"),s=S.read($Y.f,a[0],a[1]);" +
+      `if(!s)throw new Error("espruino-tls: the Storage file "+$Y.f+" is missing: install the bundle into Storage (flash), not into RAM");` +
+      "new Function(p[0],p[1],p[2],p[3],s)(x,$L,y,$Y)}r($Y.c,$C,0);r($Y.e,exports,$C)})(require(\"Storage\"));\n" });
+  } else if (core) {
     pieces.push({ text: "var $C={};$Y.C=$C;(" });
     pieces.push({ text: core.code, map: core.map });
     pieces.push({ text: ")($C,$L,0,$Y);\n" });
   } else pieces.push({ text: "var $C={};$Y.C=$C;\n" });
-  pieces.push({ text: WRAP_HEAD });
-  pieces.push({ text: entry.code, map: entry.map });
-  pieces.push({ text: WRAP_TAIL + "(exports,$L,$C,$Y);\n" });
+  if (!inFlash) {
+    pieces.push({ text: WRAP_HEAD });
+    pieces.push({ text: entry.code, map: entry.map });
+    pieces.push({ text: WRAP_TAIL + "(exports,$L,$C,$Y);\n" });
+  }
   const offs = [];
   let at = Buffer.byteLength(pieces.map((p) => p.text).join(""), "latin1");
-  for (const c of layers) {
-    // "\0\n" ends what require() reads; the section itself starts after it
-    const head = "\0\n" + sectionHeader(build, c.name) + "(";
+  for (const [name, body] of sections) {
+    // "\0\n" ends what require() reads; the section (header comment + body) starts after it
+    const head = "\0\n" + sectionHeader(build, name, body.params);
     const start = at + 2;
     pieces.push({ text: head });
-    pieces.push({ text: c.code, map: c.map });
-    pieces.push({ text: ")\n" });
-    at += Buffer.byteLength(head + c.code + ")\n", "latin1");
+    pieces.push({ text: body.code, map: body.map });
+    pieces.push({ text: "\n" });
+    at += Buffer.byteLength(head + body.code + "\n", "latin1");
     offs.push([start, at - 1 - start]);
   }
   pieces[0].text = pre(offs);
-  return { code: pieces.map((p) => p.text).join(""), pieces, build, sections: Object.fromEntries(layers.map((c, i) => [c.name, offs[i]])) };
+  return { code: pieces.map((p) => p.text).join(""), pieces, build, sections: Object.fromEntries(sections.map(([n], i) => [n, offs[i]])) };
 }
 
 /** One source map over the assembled file: each piece's map shifted to where the piece starts. */

@@ -6,6 +6,7 @@ import vm from "node:vm";
 import { readFileSync, statSync } from "node:fs";
 import { loadBoard } from "../lib/boards.mjs";
 import { checkSource } from "../compat/check.mjs";
+import { SECTION_HEADER } from "../lib/layers.mjs";
 import { Flash } from "./flash.mjs";
 import { FlashString, storageModule } from "./storage.mjs";
 import { cryptoModule } from "./crypto.mjs";
@@ -196,7 +197,10 @@ export function createBoard(options = {}) {
     const pieces = text.toString().split("\0");
     const code = pieces[0];
     for (const p of pieces.slice(1)) {
-      const section = p.slice(1, -1);
+      // "\n<header with the parameters><body>\n": checked as the function new Function makes of it
+      const h = SECTION_HEADER.exec(p.slice(1));
+      if (!h) throw new Error(`${name}: a layer section without its header`);
+      const section = `(function(${h[3]}){${p.slice(1, -1)}\n})`;
       if (PASSED.has(section)) continue;
       const problems = checkSource(section, { globals: [] });
       if (problems.length) throw new CompatError(name + " (a layer)", problems);
@@ -217,6 +221,12 @@ export function createBoard(options = {}) {
     // eval of a Storage string (a lazy layer): through the same gate as every other piece of code
     // (a flash string is read without a copy: the board evaluates it in place)
     eval: (code) => evaluate(code instanceof FlashString ? Buffer.from(code.bytes()).toString("latin1") : String(code), "eval"),
+    // new Function(params..., body) (the layer loader): the body through the gate, a flash string read in place
+    Function: function (...args) {
+      const body = args.pop();
+      const text = body instanceof FlashString ? Buffer.from(body.bytes()).toString("latin1") : String(body);
+      return evaluate(`(function(${args.map(String).join(",")}){${text}\n})`, "Function");
+    },
     setTime: (t) => { if (profile.canSetTime) board.setClock(t); },
     setTimeout: track(setTimeout), clearTimeout: (h) => { board.timers.delete(h); clearTimeout(h); },
     setInterval: (fn, ms) => { const h = setInterval(fn, ms); board.timers.add(h); return h; },
