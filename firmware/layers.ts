@@ -20,10 +20,17 @@ const pinned: any = {};
 const used: any = {};
 /** Evaluations per layer since boot (tests and benchmarks read it). */
 const evaluated: any = {};
-let holds = 0;
+/** The layers an open connection runs after its handshake (records, HTTP, MQTT): kept while a
+ *  connection is open, so that a second connection does not evaluate a second copy while the
+ *  first one's objects still hold the first. The others (chain verification, signatures, key
+ *  exchange, CA store, clock, device identity) are handshake-only: dropped once no handshake
+ *  runs and nobody read them for an idle period. */
+const CONNECTION_LAYERS: any = { tls: 1, gcm: 1, chacha: 1, https: 1, mqtt: 1 };
+let handshakes = 0;
+let connections = 0;
 let sweepTimer: any = 0;
-/** A layer nobody read for one to two of these (ms) is dropped, when no connection holds them:
- *  long enough to bridge the ticks between a request and its socket, short next to a handshake. */
+/** A layer nobody read for one to two of these (ms) is dropped, when nothing holds it: long
+ *  enough to bridge the ticks between a request and its socket, short next to a handshake. */
 export const IDLE_MS = 250;
 
 function sweep(): void {
@@ -33,10 +40,11 @@ function sweep(): void {
   let left = false;
   for (let i = 0; i < names.length; i++) {
     const n = names[i];
-    if (pinned[n]) continue;
-    if (holds > 0 || used[n]) { delete used[n]; left = true; } else delete loaded[n];
+    // held: the end of the hold schedules the next sweep
+    if (pinned[n] || handshakes > 0 || (connections > 0 && CONNECTION_LAYERS[n])) { delete used[n]; continue; }
+    if (used[n]) { delete used[n]; left = true; } else delete loaded[n];
   }
-  if (left && holds <= 0) scheduleSweep();
+  if (left) scheduleSweep();
 }
 
 function scheduleSweep(): void {
@@ -78,7 +86,7 @@ export function need(name: string): any {
   const x = loaded[name];
   if (x) return x;
   const r = load(name);
-  if (holds <= 0) scheduleSweep();
+  if (handshakes <= 0) scheduleSweep();
   return r;
 }
 
@@ -88,16 +96,24 @@ export function keepLayer(name: string): void {
   pinned[name] = true;
 }
 
-/** While any hold is open (a connection), loaded layers are kept. */
+/** A connection starts: every loaded layer is kept until its handshake ends (handshakeDone),
+ *  the connection layers until it closes (releaseLayers). */
 export function holdLayers(): void {
-  holds++;
+  handshakes++;
+  connections++;
 }
 
+/** The handshake of a holding connection is over (connected or failed; once per hold): the
+ *  handshake-only layers may go. */
+export function handshakeDone(): void {
+  if (handshakes > 0) handshakes--;
+  scheduleSweep();
+}
+
+/** A holding connection closed (after handshakeDone). */
 export function releaseLayers(): void {
-  if (--holds <= 0) {
-    holds = 0;
-    scheduleSweep();
-  }
+  if (connections > 0) connections--;
+  scheduleSweep();
 }
 
 /** Device API `layers`: pin(name) keeps a layer loaded until unpin(name); names(), loaded(),

@@ -18,7 +18,7 @@ import { takeShare } from "./precompute";
 import { RECORD_BUFFER } from "../board";
 import type { PskOption } from "./psk";
 import { runSliced } from "../util/job";
-import { holdLayers, releaseLayers } from "../layers";
+import { handshakeDone, holdLayers, releaseLayers } from "../layers";
 
 declare function require(name: string): any;
 
@@ -87,6 +87,8 @@ export class TlsSocket extends Emitter {
   private closed: boolean;
   /** After shut(): the TCP end and the close event have been scheduled. */
   private finished: boolean;
+  /** The layers of the handshake are held (holdLayers until endHandshake). */
+  private handshaking: boolean;
   private timer: any;
 
   constructor(o: ConnectOptions, setup: TlsSetup) {
@@ -109,8 +111,10 @@ export class TlsSocket extends Emitter {
       recordSizeLimit: o.recordSizeLimit === undefined ? RECORD_BUFFER : o.recordSizeLimit, maxFragmentLength: o.maxFragmentLength,
       psk: cache ? cache.take13(key, ver) : null, pskKe: !!o.pskKe, takeShare: takeShare, extPsk: setup.psk, pskOnly: setup.pskOnly,
     }, { tls12: o.tls12 !== false, rsaKeyExchange: !!o.rsaKeyExchange, session12: s12, sessionLifetime: o.sessionLifetime || 86400 });
-    // The lazy layers a connection uses stay loaded until it closes (shut), then are dropped.
+    // The lazy layers stay loaded while the handshake runs; after it only those the connection
+    // runs (records, HTTP), until it closes (shut); then they are dropped once idle.
     holdLayers();
+    this.handshaking = true;
     const t = this.tls;
     t.onSend = function (b: Uint8Array) { self.queue(toBinary(b)); };
     t.onProgress = function (step: string) {
@@ -123,6 +127,7 @@ export class TlsSocket extends Emitter {
     t.onConnected = function (info: ConnectionInfo) {
       if (self.closed) return;
       clearTimeout(self.timer);
+      self.endHandshake();
       self.info = info;
       self.alpnProtocol = info.alpn || false;
       self.emit("connect", info);
@@ -231,11 +236,19 @@ export class TlsSocket extends Emitter {
     this.shut();
   }
 
+  /** The handshake's layers may go (once: connected, or closed during the handshake). */
+  private endHandshake(): void {
+    if (!this.handshaking) return;
+    this.handshaking = false;
+    handshakeDone();
+  }
+
   /** The connection is going away (close_notify, TCP closed, an error, end()): "end" once,
    *  then "close" once the queue is out (finish). */
   private shut(): void {
     if (this.closed) return;
     this.closed = true;
+    this.endHandshake();
     releaseLayers();
     this.pending = [];
     if (!this.ended) { this.ended = true; this.emit("end"); }

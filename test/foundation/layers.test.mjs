@@ -79,3 +79,34 @@ test("a section of another build is refused (LAYER_BUILD_MISMATCH), a missing fi
     assert.throws(() => lib.x509, (e) => e.code === "LAYER_NOT_FOUND" && /Storage/.test(e.message));
   } finally { b.close(); }
 });
+
+test("after the handshake only the connection's layers stay (records); the handshake's go while it is open; all go at close", async () => {
+  const { Pki } = await import("../../tools/lib/pki.mjs");
+  const { observedTlsServer } = await import("../helpers/tls-observe.mjs");
+  const chain = new Pki().chain({ label: "layers" });
+  // the server answers each line and keeps the connection open until the client ends it
+  const srv = await observedTlsServer(chain, { onSecure: (s) => s.on("data", (d) => s.write("echo " + d)) });
+  const { b, lib } = boardWithLibrary();
+  try {
+    b.define("PORT", srv.port);
+    b.define("CA", chain.root.pem);
+    const seen = {};
+    b.define("report", (k, v) => { seen[k] = JSON.parse(JSON.stringify(v)); });
+    b.run(`var t = require("espruino-tls");
+var s = t.tls.connect({ host: "localhost", port: PORT, ca: CA }, function () {
+  report("atConnect", t.layers.loaded());
+  setTimeout(function () { s.write("ping\\n"); }, 700);
+});
+s.on("data", function (d) { report("data", String(d)); report("whileOpen", t.layers.loaded()); s.end(); });
+s.on("close", function () { setTimeout(function () { report("afterClose", t.layers.loaded()); }, 700); });
+s.on("error", function (e) { report("error", e.code); });`, "app.js");
+    for (let i = 0; i < 100 && !seen.afterClose && !seen.error; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(seen.error, undefined);
+    assert.ok(seen.atConnect.includes("x509") && seen.atConnect.includes("tls"), "the handshake's layers were loaded: " + seen.atConnect);
+    assert.equal(seen.data, "echo ping\n");
+    // 700 ms after the handshake, with the connection open: the records' layers, not the chain's
+    assert.ok(seen.whileOpen.includes("tls"), "tls kept while the connection is open: " + seen.whileOpen);
+    for (const n of ["x509", "ec", "c25519", "time", "castore", "rsa"]) assert.ok(!seen.whileOpen.includes(n), `${n} dropped after the handshake: ${seen.whileOpen}`);
+    assert.deepEqual(seen.afterClose, []);
+  } finally { b.close(); await srv.close(); }
+});
