@@ -7,6 +7,8 @@ import { tmpdir, userInfo } from "node:os";
 import net from "node:net";
 import path from "node:path";
 import assert from "node:assert/strict";
+import { transformSync } from "esbuild";
+import { terminateReturns } from "../../tools/compat/fixups.mjs";
 import { freePort, spawnServer, hasBinary } from "../../tools/lib/interop.mjs";
 
 /** EspruinoDocs' MQTT module, kept unmodified beside the project (never copied into it). */
@@ -19,8 +21,20 @@ export function mqttSkip() {
   return false;
 }
 
+/** The module as the Espruino IDE uploads it (minified: espruino.com/modules serves MQTT.min.js):
+ *  comments and whitespace removed (and `return}` ended with `;`), nothing else changed. The 12.8 KB source no longer fits next
+ *  to the layered bundle in the Linux board's 256 KB Storage. */
 export function mqttModuleText() {
-  return readFileSync(MQTT_MODULE, "latin1");
+  const min = transformSync(readFileSync(MQTT_MODULE, "latin1"), { loader: "js", minifyWhitespace: true, legalComments: "none" }).code;
+  // `return}` does not parse on the board: the build's own fix-up ends it with `;`
+  return terminateReturns(min, null).code;
+}
+
+/** mqttModuleText() written to a file in `dir` (for the real interpreter's Storage); its path. */
+export function mqttModuleFile(dir) {
+  const f = path.join(dir, "MQTT.min.js");
+  writeFileSync(f, mqttModuleText(), "latin1");
+  return f;
 }
 
 /**

@@ -10,7 +10,7 @@ import { initCa, signCsr } from "../../tools/localca/ca.mjs";
 import { runInterpreter, prepareFlash, cleanOutput } from "../../tools/espruino-run.mjs";
 import { bundlePath } from "../../tools/lib/paths.mjs";
 import { makeChains } from "../../tools/lib/interop.mjs";
-import { startMosquitto, relay, mqttSkip, MQTT_MODULE } from "../helpers/mosquitto.mjs";
+import { startMosquitto, relay, mqttSkip, mqttModuleFile } from "../helpers/mosquitto.mjs";
 
 const BIN = process.env.ESPRUINO_BIN;
 /** The product bundle evaluated from RAM (a board's memory-mapped flash speed; from the Linux
@@ -30,7 +30,9 @@ test("real interpreter: mqtt.connect over TLS 1.3 to mosquitto, subscribe/publis
   closers.push(broker.close);
   const link = await relay(broker.ports[0]);
   closers.push(link.close);
-  const dir = await prepareFlash(BIN, { extra: [["MQTT", MQTT_MODULE]] });
+  const tmp = mkdtempSync(path.join(tmpdir(), "etls-mqtt-"));
+  closers.push(() => rmSync(tmp, { recursive: true, force: true }));
+  const dir = await prepareFlash(BIN, { extra: [["MQTT", mqttModuleFile(tmp)]] });
   closers.push(() => rmSync(dir, { recursive: true, force: true }));
   // The host cuts the relay when the app prints CUT (the interpreter cannot call into the test).
   writeFileSync(path.join(dir, "app.js"), `var etls = require("espruino-tls"), r = { got: [], tls: [], events: [] }, t0 = getTime();
@@ -71,7 +73,9 @@ test("real interpreter, mutual TLS: identity.generate on the board, localca sign
   const broker = await startMosquitto([{ requireCert: true, identityAsUsername: true }],
     { certFile: c.chainFile, keyFile: c.leaf.keyFile, caFile: path.join(caDir, "ca.pem") });
   closers.push(broker.close);
-  const dir = await prepareFlash(BIN, { extra: [["MQTT", MQTT_MODULE]] });
+  const tmp = mkdtempSync(path.join(tmpdir(), "etls-mqtt-"));
+  closers.push(() => rmSync(tmp, { recursive: true, force: true }));
+  const dir = await prepareFlash(BIN, { extra: [["MQTT", mqttModuleFile(tmp)]] });
   closers.push(() => rmSync(dir, { recursive: true, force: true }));
   // run 1: the key pair and the CSR (the flash file keeps etls.key for run 2)
   writeFileSync(path.join(dir, "gen.js"), `require("espruino-tls").identity.generate({ subject: { CN: "real-board" } }, function (err, r) {

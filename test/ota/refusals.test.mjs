@@ -160,8 +160,8 @@ test("image larger than its manifest says: the download stops at the signed size
 });
 
 test("truncated download: the connection drops inside the image", async () => {
-  // 24 roots (~10.5 KB): fits next to the layered bundle in the Linux board's 256 KB, cut at 5,000 bytes
-  const img2 = fx.image(2, { pad: 24 });
+  // 22 roots (9,466 B): fits the Linux slot (10 KB) next to the layered bundle; cut at 5,000 bytes
+  const img2 = fx.image(2, { pad: 22 });
   const x = await attempt(files(img2, fx.manifest(img2)), { server: { truncate: { "/castore-2.bin": 5000 } } });
   assert.equal(x.r.err.code, "OTA_TRUNCATED", x.r.err.message);
   await intact(x);
@@ -180,7 +180,7 @@ test("update server with an untrusted certificate: the manifest is never read", 
 });
 
 test("Storage full: the image does not fit next to the active store", async () => {
-  const img2 = fx.image(2, { pad: 20 }); // within the Linux slot (12 KB)
+  const img2 = fx.image(2, { pad: 20 }); // within the Linux slot (10 KB)
   const x = await attempt(files(img2, fx.manifest(img2)), {
     prepare: (b) => {
       const S = b.require("Storage");
