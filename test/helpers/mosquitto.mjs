@@ -129,7 +129,6 @@ var big = ""; while (big.length < 3072) big += "0123456789abcdef";
 var r = { rounds: [], tls: [], errors: [], events: [] }, round = null, breaks = 0;
 var o = { ca: CA, client_id: "etls-test-" + ROUND, keep_alive: 30, reconnect: { min: 200, max: 2000 } };
 if (KEY !== null) { o.key = KEY; o.cert = CERT; }
-if (typeof PSK !== "undefined") o.psk = PSK;
 var m = etls.mqtt.connect(URL, o);
 m.on("tls", function (i) { r.tls.push({ resumed: !!i.resumed, version: i.version }); });
 m.on("error", function (e) { r.errors.push(e && e.code ? e.code : String(e)); });

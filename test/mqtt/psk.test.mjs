@@ -8,6 +8,8 @@ import { startMosquitto, mqttSkip, mqttModuleText, ROUND_TRIP_APP, checkRound } 
 import { newKey } from "../helpers/psk.mjs";
 
 const skip = mqttSkip();
+// The round-trip app with the psk option (PSK, a global of this test only).
+const APP = ROUND_TRIP_APP.replace("var m = etls.mqtt.connect(URL, o);", "o.psk = PSK;\nvar m = etls.mqtt.connect(URL, o);");
 const closers = [];
 after(async () => { for (const c of closers.reverse()) { try { await c(); } catch { /* gone */ } } });
 
@@ -16,7 +18,8 @@ for (const [version, tlsVersion] of [["tlsv1.2", 0x0303], ["tlsv1.3", 0x0304]]) 
     const key = newKey(), identity = "sensor-17";
     const broker = await startMosquitto([{ psk: { hint: "etls-broker", identity, key } }], {}, version);
     closers.push(broker.close);
-    const r = await runApp(ROUND_TRIP_APP, {
+    assert.notEqual(APP, ROUND_TRIP_APP);
+    const r = await runApp(APP, {
       files: { MQTT: mqttModuleText() },
       globals: { URL: `mqtts://localhost:${broker.ports[0]}`, CA: null, KEY: null, CERT: null, PSK: { identity, key }, ROUND: "psk", BREAKS: 0, hostBreak: () => {} },
       timeoutMs: 100000,
