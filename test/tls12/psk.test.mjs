@@ -74,6 +74,11 @@ test("an identity function with no identity for an empty hint: no TLS 1.3 PSK of
   const r = b.results[0];
   assert.equal(r.thrown, undefined);
   assert.equal(r.error && r.error.code, "PSK_REJECTED", JSON.stringify(r));
+  // none for the hint either: an error event BAD_PSK, nothing thrown, no connection
+  const c = await runPskCases(s12.port, [{ name: "none", opts: { psk: { key } }, identityFn: "function () { return undefined; }" }]);
+  assert.equal(c.results[0].thrown, undefined);
+  assert.equal(c.results[0].error && c.results[0].error.code, "BAD_PSK", JSON.stringify(c.results[0]));
+  assert.ok(!c.results[0].connected);
 });
 
 test("TLS 1.2 refusals: wrong key (OpenSSL), unknown identity (GnuTLS) -> PSK_REJECTED; no key bytes in the output", async (t) => {
