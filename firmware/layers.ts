@@ -116,6 +116,15 @@ export function releaseLayers(): void {
   scheduleSweep();
 }
 
+/** A layer the running handshake no longer needs (X25519 once the shared secret is known): out
+ *  of the loaded set now, unless pinned, so that it is collected while the chain is verified (the
+ *  peak); read again, it is evaluated again. */
+export function dropLayer(name: string): void {
+  if (pinned[name]) return;
+  delete loaded[name];
+  delete used[name];
+}
+
 /** Device API `layers`: pin(name) keeps a layer loaded until unpin(name); names(), loaded(),
  *  evaluations() for inspection; build is the build id every section carries. */
 export const layersApi = {

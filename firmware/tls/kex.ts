@@ -2,7 +2,8 @@
 // P-384 ECDH (SEC 1). All are long public-key operations, so all are Jobs. P-384 is offered last
 // (supported_groups only, no key share): it costs time only when a server asks for it.
 import type { Job } from "../util/job";
-import { andThen } from "../util/job";
+import { andThen, mapJob } from "../util/job";
+import { dropLayer } from "../layers";
 import { x25519BaseJob, x25519Job } from "../crypto/x25519";
 import { ecdhJob, ecPublicKeyJob } from "../crypto/ecdh";
 import { P256, P384 } from "../crypto/ecurve";
@@ -48,7 +49,7 @@ export function keyShareJob(group: number, random: (n: number) => Uint8Array): J
 export function sharedSecretJob(mine: Ephemeral, peer: Uint8Array): Job<Uint8Array> {
   if (mine.group === GROUP_X25519) {
     if (peer.length !== 32) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_KEY_SHARE", "X25519 key share of " + peer.length + " bytes");
-    return x25519Job(mine.priv, peer);
+    return mapJob(x25519Job(mine.priv, peer), function (z: Uint8Array) { dropLayer("c25519"); return z; });
   }
   const curve = nistCurve(mine.group) as Curve;
   if (peer.length !== 1 + 2 * curve.size || peer[0] !== 4) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_KEY_SHARE", curve.name + " key share is not an uncompressed point");

@@ -80,7 +80,7 @@ test("a section of another build is refused (LAYER_BUILD_MISMATCH), a missing fi
   } finally { b.close(); }
 });
 
-test("after the handshake only the connection's layers stay (records); the handshake's go while it is open; all go at close", async () => {
+test("X25519 goes after the key exchange; after the handshake only the connection's layers stay (records), the handshake's go while it is open; all go at close", async () => {
   const { Pki } = await import("../../tools/lib/pki.mjs");
   const { observedTlsServer } = await import("../helpers/tls-observe.mjs");
   const chain = new Pki().chain({ label: "layers" });
@@ -99,11 +99,15 @@ var s = t.tls.connect({ host: "localhost", port: PORT, ca: CA }, function () {
 });
 s.on("data", function (d) { report("data", String(d)); report("whileOpen", t.layers.loaded()); s.end(); });
 s.on("close", function () { setTimeout(function () { report("afterClose", t.layers.loaded()); }, 700); });
-s.on("error", function (e) { report("error", e.code); });`, "app.js");
+s.on("error", function (e) { report("error", e.code); });
+s.on("progress", function (p) { if (p === "chain_verified") report("atChainVerified", t.layers.loaded()); });`, "app.js");
     for (let i = 0; i < 100 && !seen.afterClose && !seen.error; i++) await new Promise((r) => setTimeout(r, 100));
     assert.equal(seen.error, undefined);
     assert.ok(seen.atConnect.includes("x509") && seen.atConnect.includes("tls"), "the handshake's layers were loaded: " + seen.atConnect);
     assert.equal(seen.data, "echo ping\n");
+    // the X25519 layer goes once the shared secret is known: not held through the chain's verification (the peak)
+    assert.ok(seen.atChainVerified.includes("x509"), "x509 loaded at chain_verified: " + seen.atChainVerified);
+    assert.ok(!seen.atChainVerified.includes("c25519"), "c25519 dropped after the key exchange: " + seen.atChainVerified);
     // 700 ms after the handshake, with the connection open: the records' layers, not the chain's
     assert.ok(seen.whileOpen.includes("tls"), "tls kept while the connection is open: " + seen.whileOpen);
     for (const n of ["x509", "ec", "c25519", "time", "castore", "rsa"]) assert.ok(!seen.whileOpen.includes(n), `${n} dropped after the handshake: ${seen.whileOpen}`);
