@@ -326,25 +326,21 @@ export class Client12 extends Engine {
    *  signed: the PSK authenticates), optional for plain PSK; then ServerHelloDone. */
   private expectPskKeyExchange(m: HandshakeMessage): Job<any> | null {
     const ecdhe = (this.suite as Suite12).kx === KX_ECDHE_PSK;
-    if (m.type === C.HT_SERVER_HELLO_DONE && !ecdhe) { this.pskHint = ""; return this.expectPskDone(m); }
-    this.expect(m, C.HT_SERVER_KEY_EXCHANGE, "ServerKeyExchange");
+    if (m.type === C.HT_SERVER_HELLO_DONE && !ecdhe) { this.pskHint = ""; return this.expectServerHelloDone(m); }
+    this.expect(m, C.HT_SERVER_KEY_EXCHANGE, "ServerKeyExchange (PSK)");
     const ske = parsePskKeyExchange(m.body, ecdhe);
     if (ecdhe) Client12.checkGroup(this, ske.group);
     Client12.transcript(this, m.raw);
     this.pskHint = ske.hint;
     this.group = ske.group;
-    this.state = this.expectPskDone;
+    this.state = this.expectServerHelloDone;
     progress(this, "server_key_exchange");
     return ecdhe ? Client12.ecdhe(this, ske.group, concat([ske.point as Uint8Array])) : null;
   }
 
-  /** ServerHelloDone of a PSK suite: our identity (the option's, or its function's for the
-   *  hint) and the premaster secret, then our flight. */
-  private expectPskDone(m: HandshakeMessage): Job<any> | null {
-    this.expect(m, C.HT_SERVER_HELLO_DONE, "ServerHelloDone");
-    if (m.body.length) decodeError("ServerHelloDone with a body");
-    if (this.hs.pending()) unexpectedMessage("data after ServerHelloDone");
-    Client12.transcript(this, m.raw);
+  /** After the ServerHelloDone of a PSK suite: our identity (the option's, or its function's for
+   *  the hint) and the premaster secret, then our flight. */
+  private pskFlight(): Job<any> | null {
     const ext = this.o.extPsk as ExternalPsk;
     this.pskName = pskIdentityText(ext, this.pskHint as string);
     this.cke = pskClientKeyExchange(ascii(this.pskName), this.ecPub);
@@ -353,7 +349,9 @@ export class Client12 extends Engine {
   }
 
   private expectServerHelloDone(m: HandshakeMessage): Job<any> | null {
-    if (m.type === C.HT_CERTIFICATE_REQUEST && !this.certReq) {
+    const kx = (this.suite as Suite12).kx;
+    // (no CertificateRequest with a PSK suite: RFC 4279 §2 leaves the certificates out)
+    if (m.type === C.HT_CERTIFICATE_REQUEST && !this.certReq && !isPskKx(kx)) {
       // Answered after ServerHelloDone: our Certificate, or an empty one when none is configured
       // (§7.4.6). A scheme for our key is chosen now, so an unusable key fails before we send.
       this.certReq = parseCertRequest12(m.body);
@@ -369,7 +367,8 @@ export class Client12 extends Engine {
     // The server's flight ends here: it has to wait for ours, so nothing may follow in the record.
     if (this.hs.pending()) unexpectedMessage("data after ServerHelloDone");
     Client12.transcript(this, m.raw);
-    if ((this.suite as Suite12).kx !== KX_RSA) return this.clientFlight();
+    if (isPskKx(kx)) return this.pskFlight();
+    if (kx !== KX_RSA) return this.clientFlight();
     // RSA key transport: premaster = client_version(0x0303) || 46 random bytes, encrypted.
     const pm = new Uint8Array(48);
     pm.set(this.o.random(46), 2);
