@@ -88,7 +88,7 @@ req.on("error", function (e) { report({ ok: false, error: e.code, after: last })
         timeoutMs: 600000,
       };
       const t0 = Date.now();
-      const r = await jsVarsNeededFor(bin, app, { lo: 250, hi: 4000, step: 125, bytesPerJsVar: 14 });
+      const r = await jsVarsNeededFor(bin, app, { lo: Number(process.env.BENCH_PSK_LO || 1000), hi: Number(process.env.BENCH_PSK_HI || 13000), step: 125, bytesPerJsVar: 14 });
       out[name] = { need: r.need, within: r.within, libraryAtRest: r.libraryAtRest, inAll: r.need && r.libraryAtRest ? r.need + r.libraryAtRest : null, probes: r.runs.length, seconds: Math.round((Date.now() - t0) / 1000), note: r.note };
     } finally { s.stop(); }
   }
