@@ -2,7 +2,7 @@
 // next to the built-in's (unverified) full handshake + GET and our TLS 1.3 resumption (psk_dhe_ke,
 // a ticket from a certificate handshake), all in the same interpreter process, against local
 // OpenSSL s_server -WWW processes (RSA-2048 chain, the same 1 KB body file as bench tls).
-// Rows:
+// Each round runs in its own interpreter process: builtin, then every row. Rows:
 //   builtin        require("http").get("https://...") (mbedTLS: TLS 1.2 RSA/DHE-RSA, no verification)
 //   resumed13      TLS 1.3 resumption with a ticket (psk_dhe_ke), for "psk_dhe_ke no slower than it"
 //   psk13Dhe       TLS 1.3 external PSK, psk_dhe_ke (default)
@@ -10,21 +10,19 @@
 //   psk12Ecdhe     TLS 1.2 TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256
 //   psk12          TLS 1.2 TLS_PSK_WITH_AES_128_GCM_SHA256
 //   psk12PskKe     the same with pskKe: true (the ClientHello offers psk_ke, which TLS 1.2 ignores)
-// Code in RAM (the bundle text evaluated from a host file: the speed of a board's memory-mapped
-// flash). Figures: best wall time (getTime()) of RUNS rounds, interleaved round by round; the
+// The bundle installed in Storage (the layered bundle reads its layers from there; the Linux
+// build reads Storage 16 bytes at a time, slower than a board's memory-mapped flash). Figures: best wall time (getTime()) of RUNS rounds; the
 // load average at the start and end. BENCH_RT=1 runs the interpreter under chrt -f 50.
 // BENCH_PSK_MEMORY=1 measures instead the least free JsVars a PSK GET needs (code from Storage,
 // tools/lib/jsvars-need.mjs) for psk13Ke, psk12 and psk13Dhe (BENCH_PSK_ROWS to pick): meant for
 // ESPRUINO_BIN=/opt/espruino/esp32/espruino (the ESP32 layout: 16,383 JsVars of 14 bytes).
 import { loadavg } from "node:os";
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { Pki } from "./lib/pki.mjs";
-import { bundlePath } from "./lib/paths.mjs";
 import { buildBoard } from "./build.mjs";
-import { espruinoBin, runInterpreter } from "./espruino-run.mjs";
+import { espruinoBin, prepareFlash, runInterpreter } from "./espruino-run.mjs";
 import { jsVarsNeededFor } from "./lib/jsvars-need.mjs";
 import { sServer, BODY_BYTES } from "./bench-tls.mjs";
 
@@ -42,7 +40,7 @@ function rowsFor(key, identity) {
   };
 }
 
-const BOARD = String.raw`var lib = (function () { var m = { exports: {} }; (new Function("exports", "module", E.openFile(LIB, "r").read(LIBSIZE)))(m.exports, m); return m.exports; })();
+const BOARD = String.raw`var lib = require("espruino-tls");
 function get(p, cb) {
   var t0 = getTime(), tc = 0, body = "", fin = false, req;
   function end(err, status) {
@@ -107,29 +105,32 @@ export async function benchPsk({ real = false } = {}) {
   }
   await buildBoard("linux", { quiet: true });
   const la = () => loadavg().map((x) => +x.toFixed(2));
-  const result = { bench: "psk", loadavg: { start: la() }, runs: RUNS, body: BODY_BYTES, code: "RAM", rt: process.env.BENCH_RT === "1" };
+  const result = { bench: "psk", loadavg: { start: la() }, runs: RUNS, body: BODY_BYTES, code: "Storage", rt: process.env.BENCH_RT === "1" };
   const chain = new Pki().chain({ leafKey: "rsa", interKey: "rsa", rootKey: "rsa" });
   const key = randomBytes(32).toString("hex"), identity = "bench-psk";
   const rows = rowsFor(key, identity);
   const started = [];
-  const dir = mkdtempSync(path.join(tmpdir(), "bench-psk-"));
+  const dir = await prepareFlash(bin);
   try {
     const urls = {};
     for (const [name, r] of Object.entries(rows)) { const s = await sServer(chain, r.args); started.push(s); urls[name] = s.url; }
     // the built-in: a fresh s_server per run (a failed built-in connection can block one, bench tls)
-    const builtins = [];
-    for (let i = 0; i <= RUNS; i++) { const s = await sServer(chain, []); started.push(s); builtins.push(s.url.replace("localhost", "127.0.0.1")); }
-    const plan = [{ row: "warmup", url: urls.resumed13, ca: true, opts: {}, timed: false }];
+    // One interpreter process per round: a second built-in request in a process that has made
+    // ours stalled (bench tls: mbedTLS finds no buffers on the fragmented heap).
+    const runs = [];
+    let out = "";
     for (let r = 0; r < RUNS; r++) {
-      plan.push({ row: "builtin", url: builtins[r], builtin: true, timed: true });
+      const b = await sServer(chain, []);
+      started.push(b);
+      const plan = [{ row: "warmup", url: urls.resumed13, ca: true, opts: {}, timed: false },
+        { row: "builtin", url: b.url.replace("localhost", "127.0.0.1"), builtin: true, timed: true }];
       for (const [name, d] of Object.entries(rows)) plan.push({ row: name, url: urls[name], ca: !!d.ca, opts: d.opts, timed: true });
+      writeFileSync(path.join(dir, "bench.js"), `var PLAN = ${JSON.stringify(plan)}, CA = ${JSON.stringify(chain.root.pem)}, ID = ${JSON.stringify(identity)}, KEY = ${JSON.stringify(key)};\n${BOARD}`);
+      const res = await runInterpreter(bin, dir, "bench.js", { timeoutMs: 300000 });
+      // (the interpreter's prompt and line clearing interleave with print(): take each ROW's JSON)
+      for (const m of res.out.matchAll(/ROW (\{[^\r\n]*\})/g)) runs.push(JSON.parse(m[1]));
+      if (!/DONE/.test(res.out)) out += res.out.slice(-1500);
     }
-    plan.push({ row: "builtin", url: builtins[RUNS], builtin: true, timed: true });
-    const lib = bundlePath("linux", false);
-    writeFileSync(path.join(dir, "bench.js"), `var PLAN = ${JSON.stringify(plan)}, LIB = ${JSON.stringify(lib)}, LIBSIZE = ${statSync(lib).size}, CA = ${JSON.stringify(chain.root.pem)}, ID = ${JSON.stringify(identity)}, KEY = ${JSON.stringify(key)};\n${BOARD}`);
-    const res = await runInterpreter(bin, dir, "bench.js", { timeoutMs: 600000 });
-    // (the interpreter's prompt and line clearing interleave with print(): take each ROW's JSON)
-    const runs = [...res.out.matchAll(/ROW (\{[^\r\n]*\})/g)].map((m) => JSON.parse(m[1]));
     const best = {};
     for (const r of runs) {
       if (!r.timed) continue;
@@ -147,7 +148,7 @@ export async function benchPsk({ real = false } = {}) {
     }
     result.rows = best;
     result.targets = "psk12 and psk13Ke <= 1x the built-in; psk13Dhe no slower than resumed13 (issue 16)";
-    if (!runs.length) result.outputTail = res.out.slice(-2000);
+    if (out) result.outputTail = out;
   } finally {
     for (const s of started) s.stop();
     rmSync(dir, { recursive: true, force: true });
