@@ -161,7 +161,8 @@ export async function soakCommand(args) {
   if (!bin) { console.log(HOW_TO_GET); return 0; }
   const c = args.indexOf("--count");
   const count = c >= 0 ? +args[c + 1] : SOAK_COUNT;
-  const res = await runSoak(bin, { count, onGet: (g) => process.stderr.write(`  ${g.k} ${g.kind} ${g.ms} ms usage ${g.usage}${g.errors.length ? " " + g.errors : ""}\n`) });
+  // 60 s a GET at most (10-36 s measured from Storage on a loaded machine): 40 min did not cover 200.
+  const res = await runSoak(bin, { count, timeoutMs: Math.max(40, count) * 60000, onGet: (g) => process.stderr.write(`  ${g.k} ${g.kind} ${g.ms} ms usage ${g.usage}${g.errors.length ? " " + g.errors : ""}\n`) });
   const verdict = growthVerdict(res.series, windows(count));
   const bad = res.gets.filter((g) => g.problems.length);
   const times = {};

@@ -91,7 +91,7 @@ export class ClientRequest extends Emitter {
   private fail(e: EtError): void {
     if (this.finished) return;
     this.finished = true;
-    clearTimeout(this.idle);
+    this.stopIdle();
     if (this.sock) this.sock.end();
     this.emit("error", e);
   }
@@ -165,9 +165,16 @@ export class ClientRequest extends Emitter {
 
   private armIdle(): void {
     const self = this;
-    clearTimeout(this.idle);
+    this.stopIdle();
     const ms = this.o.idleTimeout || 30000;
-    this.idle = setTimeout(function () { self.fail(new EtError("HTTP_TIMEOUT", "no response bytes for " + ms + " ms")); }, ms);
+    this.idle = setTimeout(function () { self.idle = null; self.fail(new EtError("HTTP_TIMEOUT", "no response bytes for " + ms + " ms")); }, ms);
+  }
+
+  /** Cancels the idle timer, once: the interpreter reuses a freed timer's id, so clearing a
+   *  stale handle can cancel another timer (firmware/tls/socket.ts, stopTimer). */
+  private stopIdle(): void {
+    if (this.idle !== null) clearTimeout(this.idle);
+    this.idle = null;
   }
 
   private attach(): void {
@@ -190,7 +197,7 @@ export class ClientRequest extends Emitter {
       },
       body: function (part: string) { if (res) res.emit("data", part); },
       done: function (reusable: boolean) {
-        clearTimeout(self.idle);
+        self.stopIdle();
         s.removeAllListeners();
         if (reusable && self.o.keepAlive !== false) self.park(s); else s.end();
         if (redirect) { self.follow(redirect); return; }

@@ -126,7 +126,7 @@ export class TlsSocket extends Emitter {
     // or data after "close" reached apps (found by cutting connections, test/soak/cuts.test.mjs).
     t.onConnected = function (info: ConnectionInfo) {
       if (self.closed) return;
-      clearTimeout(self.timer);
+      self.stopTimer();
       self.endHandshake();
       self.info = info;
       self.alpnProtocol = info.alpn || false;
@@ -164,6 +164,7 @@ export class TlsSocket extends Emitter {
       self.emit("session", s);
     };
     this.timer = setTimeout(function () {
+      self.timer = null;
       self.fail(new EtError("TLS_TIMEOUT", "no TLS connection to " + o.host + " within " + (o.timeout || 60000) + " ms"));
     }, o.timeout || 60000);
     const host = o.host, port = o.port || 443;
@@ -254,21 +255,30 @@ export class TlsSocket extends Emitter {
     if (!this.ended) { this.ended = true; this.emit("end"); }
     // Whatever the engine has queued (close_notify, an alert) still goes out; it does no more.
     this.tls.abort();
-    clearTimeout(this.timer);
+    this.stopTimer();
     const self = this;
     // Queued records (data written just before end(), an alert, close_notify) must go out before
     // the TCP close: the queue is sent 1 KB per drain, so ending the socket at once lost all but
     // the first KB (end(data) with 5 KB delivered nothing the server could decrypt). finish()
     // ends it once the queue is empty; after 5 s (a peer that stopped reading) the rest is dropped.
-    this.timer = setTimeout(function () { self.out = ""; self.waiting = false; self.finish(); }, 5000);
+    this.timer = setTimeout(function () { self.timer = null; self.out = ""; self.waiting = false; self.finish(); }, 5000);
     this.finish();
+  }
+
+  /** Cancels the pending timer, if any. The interpreter reuses the id of a timer that has fired
+   *  or was cleared (the last live id + 1), so a handle is cleared once and then dropped: a
+   *  second clearTimeout at shut() cancelled the timer that was to emit TLS_TRUNCATED or the
+   *  response's data (test/soak/timer-ids.test.mjs). */
+  private stopTimer(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
   }
 
   /** After shut(), once nothing is left to send: ends the TCP connection and emits close, once. */
   private finish(): void {
     if (!this.closed || this.finished || (this.net && (this.waiting || this.out.length))) return;
     this.finished = true;
-    clearTimeout(this.timer);
+    this.stopTimer();
     const n = this.net;
     const self = this;
     setTimeout(function () { if (n) n.end(); self.emit("close"); }, 0);

@@ -47,7 +47,8 @@ async function onInterpreter(srv, px, count, timeout, timeouts = null) {
   try {
     writeFileSync(path.join(dir, "cut.js"), `var PORT = ${px.port}, COUNT = ${count}, TIMEOUT = ${timeout}, TIMEOUTS = ${JSON.stringify(timeouts)}, SETTLE = 200;
 var CA = E.toString(require("Storage").read("ca.pem"));
-function report(r) { r.forEach(function (x) { print("CUT " + JSON.stringify(x)); }); print("CUTDONE"); }
+function KEEP(x) { x.usage = process.memory().usage; print("CUT " + JSON.stringify(x)); }
+function report() { print("CUTDONE"); }
 ${CUT_APP}`);
     const run = await runInterpreter(BIN, dir, "cut.js", { timeoutMs: count * (Math.max(timeout, ...(timeouts || [])) + 60000) });
     const out = cleanOutput(run.out).replace(/>\x1b\[J/g, "");
@@ -70,6 +71,7 @@ test("cut connections on the interpreter: sampled byte counts both ways, each a 
     for (const n of cutPoints(b.server.length, b.serverEnds, step, nb)) plan.push({ dir: "server", n, action: "cut" }, null);
     for (const n of cutPoints(b.client.length, b.clientEnds, step, nb)) plan.push({ dir: "client", n, action: "cut" }, null);
     px.setPlan(plan);
+    const t0 = Date.now();
     const { res, run, out } = await onInterpreter(srv, px, plan.length, 60000);
     assert.doesNotMatch(out, /Uncaught/);
     assert.equal(res.length, plan.length, out.slice(-400));
@@ -82,8 +84,11 @@ test("cut connections on the interpreter: sampled byte counts both ways, each a 
     });
     const codes = {};
     for (const r of res) for (const c of r.errors) codes[c] = (codes[c] || 0) + 1;
-    console.log(JSON.stringify({ serverBytes: b.server.length, clientBytes: b.client.length, cuts: plan.length / 2, codes }));
+    // JsVars in use after each connection (collected): a cut must leave nothing behind.
+    const usage = res.map((r) => r.usage), v = growthVerdict(usage, windows(usage.length));
+    console.log(JSON.stringify({ serverBytes: b.server.length, clientBytes: b.client.length, cuts: plan.length / 2, seconds: Math.round((Date.now() - t0) / 1000), codes, verdict: v, usage }));
     assert.deepEqual(bad, []);
+    assert.equal(v.grew, false, JSON.stringify(v));
     assert.ok(!run.timedOut && run.code === 0, "the interpreter did not exit by itself");
   } finally { await px.close(); await srv.close(); }
 });

@@ -74,7 +74,7 @@ export function createBoard(options = {}) {
   const source = entropySource(options.entropy || "good");
   const printed = [];
   const print = options.print || ((s) => printed.push(s));
-  const board = { profile, flash, printed, aborts: [], sockets: new Set(), timers: new Set() };
+  const board = { profile, flash, printed, aborts: [], sockets: new Set(), timers: new Map() };
   board.abort = (reason) => { const a = new BoardAbort(reason); board.aborts.push(a); throw a; };
 
   const ctx = vm.createContext({});
@@ -211,11 +211,19 @@ export function createBoard(options = {}) {
     return module.exports;
   };
 
-  const track = (set, clear) => (fn, ms, ...args) => {
-    const h = set(() => { board.timers.delete(h); fn(...args); }, ms);
-    board.timers.add(h);
-    return h;
+  // Timer ids as the interpreter gives them (measured on the 2v29 Linux build): small integers,
+  // the last live timer's id + 1 (1 when none), so the id of a timer that has fired or was
+  // cleared is handed out again; a timer stays live while its callback runs. A handle cleared
+  // twice can cancel someone else's timer there: a stale clearTimeout lost the TLS_TRUNCATED
+  // error of a connection cut after its handshake (test/soak/timer-ids.test.mjs).
+  const newId = () => { let last = 0; for (const id of board.timers.keys()) last = id; return last + 1; };
+  const later = (fn, ms, args, repeat) => {
+    const id = newId();
+    const run = () => { try { fn(...args); } finally { if (!repeat) board.timers.delete(id); } };
+    board.timers.set(id, repeat ? setInterval(run, ms) : setTimeout(run, ms));
+    return id;
   };
+  const cancel = (id) => { const h = board.timers.get(id); if (h) { clearTimeout(h); board.timers.delete(id); } };
   Object.assign(ctx, {
     E, peek32, getTime, require: requireFn,
     // eval of a Storage string (a lazy layer): through the same gate as every other piece of code
@@ -228,9 +236,8 @@ export function createBoard(options = {}) {
       return evaluate(`(function(${args.map(String).join(",")}){${text}\n})`, "Function");
     },
     setTime: (t) => { if (profile.canSetTime) board.setClock(t); },
-    setTimeout: track(setTimeout), clearTimeout: (h) => { board.timers.delete(h); clearTimeout(h); },
-    setInterval: (fn, ms) => { const h = setInterval(fn, ms); board.timers.add(h); return h; },
-    clearInterval: (h) => { board.timers.delete(h); clearInterval(h); },
+    setTimeout: (fn, ms, ...args) => later(fn, ms, args, false), clearTimeout: cancel,
+    setInterval: (fn, ms, ...args) => later(fn, ms, args, true), clearInterval: cancel,
     print: (...a) => print(a.join(" ")),
     // Byte-string base64, as on the board (atob accepts garbage silently there too).
     btoa: (s) => Buffer.from(String(s), "latin1").toString("base64"),
@@ -246,7 +253,10 @@ export function createBoard(options = {}) {
   // Every object has on/emit/removeListener/removeAllListeners on the interpreter (modules such
   // as EspruinoDocs' MQTT call this.emit on plain objects); emit is asynchronous (FACTS §2).
   // Listeners live in a non-enumerable property, as the interpreter hides its "#on..." ones.
-  vm.runInContext(`(function(){
+  // The interpreter queues events without a timer: no timer id is taken (`defer`).
+  const events = new Set();
+  const defer = (fn) => { const h = setTimeout(() => { events.delete(h); fn(); }, 0); events.add(h); };
+  vm.runInContext(`(function(defer){
     var P = Object.prototype, K = "\\u00ffevents";
     function ls(o, ev) { if (!Object.prototype.hasOwnProperty.call(o, K)) Object.defineProperty(o, K, { value: {}, writable: true }); return o[K][ev] || (o[K][ev] = []); }
     function def(n, f) { Object.defineProperty(P, n, { value: f, writable: true, configurable: true, enumerable: false }); }
@@ -256,9 +266,9 @@ export function createBoard(options = {}) {
     def("removeAllListeners", function (ev) { if (!Object.prototype.hasOwnProperty.call(this, K)) return; if (ev === undefined) this[K] = {}; else delete this[K][ev]; });
     def("emit", function (ev) {
       var self = this, args = [].slice.call(arguments, 1), l = ls(this, ev).slice();
-      setTimeout(function () { for (var i = 0; i < l.length; i++) l[i].apply(self, args); }, 0);
+      defer(function () { for (var i = 0; i < l.length; i++) l[i].apply(self, args); });
     });
-  })();`, ctx);
+  })`, ctx)(defer);
   // Math.random is the same fixed-seed generator as E.hwRand on the interpreter (FACTS §4).
   vm.runInContext("Math", ctx).random = () => rand() / 2147483648;
 
@@ -295,7 +305,9 @@ export function createBoard(options = {}) {
     },
     /** Closes sockets and timers the board left open. */
     close() {
-      for (const h of board.timers) { clearTimeout(h); clearInterval(h); }
+      for (const h of board.timers.values()) { clearTimeout(h); clearInterval(h); }
+      board.timers.clear();
+      for (const h of events) clearTimeout(h);
       for (const s of board.sockets) { try { s.destroy ? s.destroy() : s.close(); } catch { /* closed */ } }
     },
   });
