@@ -79,6 +79,20 @@ export function okProblems(r) {
   return p;
 }
 
+/**
+ * What is wrong with connection i of a cut sweep: plan[i] is its proxy rule (null: not cut, it
+ * must work), b the byte streams of a whole exchange (cutProxy.bytes). A cut after the whole
+ * server stream is no cut. A client-side cut at or after the end of the client's second-last
+ * record (its GET, or its close_notify when it sent one in the whole exchange) may come before
+ * the server answered (one coded error) or after (a working exchange): either is right.
+ */
+export function sweepProblems(r, rule, b) {
+  if (!rule) return okProblems(r);
+  if (rule.dir === "server") return cutProblems(r, { whole: rule.n >= b.server.length });
+  const late = rule.n >= b.client.length || rule.n >= b.clientEnds[b.clientEnds.length - 2];
+  return late && !r.errors.length ? okProblems(r) : cutProblems(r);
+}
+
 /** The cut points for a stream of `total` bytes whose records end at `ends`: every step-th
  *  byte count, each record end, and with `neighbours` the byte counts on either side of it. */
 export function cutPoints(total, ends, step, neighbours = true) {

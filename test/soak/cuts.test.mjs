@@ -10,7 +10,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { cutServer } from "../helpers/cut-server.mjs";
 import { cutProxy } from "../helpers/cut-proxy.mjs";
-import { cutAppOnMock, cutProblems, okProblems, cutPoints } from "../helpers/cut-app.mjs";
+import { cutAppOnMock, cutProblems, okProblems, cutPoints, sweepProblems } from "../helpers/cut-app.mjs";
 
 const STEP = +(process.env.CUT_STEP || 149);
 const NEIGHBOURS = !!process.env.CUT_STEP;
@@ -31,11 +31,7 @@ for (const version of ["TLSv1.3", "TLSv1.2"]) {
       const res = await cutAppOnMock({ port: px.port, ca: srv.ca, count: plan.length });
       const bad = [], codes = {};
       res.forEach((r, i) => {
-        const rule = plan[i];
-        // A cut after the whole server stream is no cut; one inside the client's close_notify
-        // (after its GET) may come after the server has answered and closed: either outcome.
-        const whole = rule && (rule.dir === "server" ? rule.n >= b.server.length : rule.n >= b.client.length || (rule.n >= b.clientEnds[b.clientEnds.length - 2] && !r.errors.length));
-        const p = rule ? cutProblems(r, { whole }) : okProblems(r);
+        const rule = plan[i], p = sweepProblems(r, rule, b);
         for (const c of r.errors) codes[c] = (codes[c] || 0) + 1;
         if (p.length) bad.push({ rule, after: rule ? undefined : plan[i - 1], ev: r.ev.join(","), problems: p });
       });
