@@ -2,9 +2,9 @@
 // interpreter: COUNT sequential tls.connect to the proxy (one proxy rule per connection), each
 // sending a GET once connected, recording every event in order. Prepended by the host: PORT,
 // CA, COUNT, TIMEOUT (the tls.connect timeout, ms; TIMEOUTS[k], if given, for connection k), SETTLE (ms to wait after close for late
-// events), report(result); optionally KEEP(record), called per connection instead of keeping
-// the records for report (the interpreter prints them: held until the end, ~50 JsVars each, 77
-// records and a handshake outgrew the ESP32 layout's 16,383 JsVars: AES_FAILED from then on).
+// events), KEEP(record) per connection, report(records kept in `out`). On the interpreter KEEP
+// prints each record and keeps none: held until the end, 47-98 JsVars each, 77 records and a
+// handshake outgrew the ESP32 layout's 16,383 JsVars (AES_FAILED from then on).
 // A connection that gives no close within TIMEOUT + 20 s is a hang.
 import { runApp } from "./board-app.mjs";
 
@@ -18,7 +18,7 @@ function one(k) {
     if (settled) return;
     settled = true;
     clearTimeout(wd);
-    if (typeof KEEP === "function") KEEP(r); else out.push(r);
+    KEEP(r);
     setTimeout(function () { one(k + 1); }, 0);
   }
   var s;
@@ -42,7 +42,7 @@ one(0);
 
 /** Runs the app on the board mock against `port`; resolves with the per-connection records. */
 export async function cutAppOnMock({ port, ca, count, timeout = 5000, settle = 30 }) {
-  return runApp(`var report = done;\n${CUT_APP}`, {
+  return runApp(`var report = done;\nfunction KEEP(r) { out.push(r); }\n${CUT_APP}`, {
     timeoutMs: count * (timeout + 25000),
     globals: { PORT: port, CA: ca, COUNT: count, TIMEOUT: timeout, TIMEOUTS: null, SETTLE: settle },
   });
