@@ -52,6 +52,15 @@ test("HelloRequest with a body after the handshake -> TLS_DECODE, decode_error (
   assert.deepEqual(x.out.alerts, [{ level: 2, desc: 50, encrypted: true }]);
 });
 
+test("half a HelloRequest after the handshake, then application data -> TLS_UNEXPECTED_MESSAGE, 10, nothing delivered", { timeout: 60000 }, async () => {
+  // the record layer may split a handshake message, but no data may come before its rest
+  const x = await once({ onAppData: (ctx) => { ctx.send(22, HELLO_REQUEST.subarray(0, 2)); reply(ctx); } });
+  assert.equal(x.r.connected, true);
+  assert.equal(x.r.error, "TLS_UNEXPECTED_MESSAGE", x.r.message);
+  assert.equal(x.r.data, "");
+  assert.deepEqual(x.out.alerts, [{ level: 2, desc: 10, encrypted: true }]);
+});
+
 for (const [where, flight1, flight2] of [
   ["between ServerHello and Certificate", ["SH", "HelloRequest", "Cert", "SKE", "SHD"], null],
   ["between Certificate and ServerKeyExchange", ["SH", "Cert", "HelloRequest", "SKE", "SHD"], null],
