@@ -94,6 +94,16 @@ test("ServerHello with a TLS 1.3 suite not offered (TLS_AES_128_CCM_SHA256) -> T
   assertRefused(await talk({ serverHello: (sh) => { sh.suite = 0x1304; } }), "TLS_BAD_SUITE", 47, false);
 });
 
+test("a PSK without ca offers only the suites of its hash; the SHA-384 suite chosen -> TLS_BAD_SUITE, 47 (not PSK_REJECTED)", T, async () => {
+  const psk = { identity: "dev", key: "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff" }; // SHA-256
+  // the client sends no key share with an external PSK: the server asks for one (HelloRetryRequest),
+  // which is where it names the suite first
+  const x = await talk({ hrr: [{ group: X25519, suite: 0x1302 }], serverHello: (sh) => { sh.suite = 0x1302; } }, { opts: { ca: null, psk } });
+  const offered = x.out.clientHellos[0].suites.filter((s) => s >> 8 === 0x13); // the TLS 1.3 ones
+  assert.deepEqual(offered, [0x1301, 0x1303]);
+  assertRefused(x, "TLS_BAD_SUITE", 47, false);
+});
+
 test("TLS 1.3 ServerHello with a TLS 1.2 suite (offered for TLS 1.2) -> TLS_BAD_SUITE, 47", T, async () => {
   assertRefused(await talk({ serverHello: (sh) => { sh.suite = 0xc02b; } }), "TLS_BAD_SUITE", 47, false);
 });
