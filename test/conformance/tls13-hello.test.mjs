@@ -138,10 +138,13 @@ test("P-256 share that is not on the curve (after HelloRetryRequest) -> illegal_
 });
 
 test("P-256 share as a compressed point -> TLS_BAD_KEY_SHARE, 47", T, async () => {
-  assertRefused(await talk({
+  const x = await talk({
     hrr: [{ group: P256 }],
     serverHello: (sh, ctx) => setExt(sh, 51, Buffer.concat([u16(P256), vec(2, Buffer.concat([u8(2 + (ctx.pub[64] & 1)), ctx.pub.subarray(1, 33)]))])),
-  }), "TLS_BAD_KEY_SHARE", 47, false);
+  });
+  assertRefused(x, "TLS_BAD_KEY_SHARE", 47, false);
+  // said as such (RFC 8446 §4.2.8.2: uncompressed only): the ECDH decoder would call it off the curve
+  assert.match(x.r.message, /not an uncompressed point/);
 });
 
 // ---- versions and the downgrade sentinel -----------------------------------------------------------
