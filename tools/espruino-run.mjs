@@ -98,6 +98,22 @@ export async function prepareFlash(bin, { testBundle = false, extra = [], bundle
   return dir;
 }
 
+/**
+ * An expression the interpreter evaluates to the exports of the CommonJS file `file` on the host,
+ * its text read into RAM through E.openFile: for the test bundle (one chunk, no layers, larger
+ * than the Linux build's 256 KB Storage) or any code that need not come from Storage. A layered
+ * product bundle cannot run so: its core and layers are read from its Storage file.
+ */
+export function hostModule(file) {
+  return `(function(){ var f = E.openFile(${JSON.stringify(file)}, "r"), s = f.read(${statSync(file).size}), m = { exports: {} }; f.close(); (new Function("exports", "module", s))(m.exports, m); return m.exports; })()`;
+}
+
+/** A statement that puts the module text of host file `file` into the module cache as `name`
+ *  (require(name) then finds it without Storage; e.g. Espruino's MQTT module beside the bundle). */
+export function cacheHostModule(name, file) {
+  return `(function(){ var f = E.openFile(${JSON.stringify(file)}, "r"); Modules.addCached(${JSON.stringify(name)}, f.read(${statSync(file).size})); f.close(); })();`;
+}
+
 /** Strips the interpreter's start-up banner and final prompt. */
 export function cleanOutput(out) {
   return out.replace(/\r/g, "").replace(/^[\s\S]*?http:\/\/espruino\.com\/Donate\n\n?/, "").replace(/\n?>\s*$/, "");

@@ -1,47 +1,66 @@
 // The CA store on the real Linux interpreter ($ESPRUINO_BIN; skipped without it): real
-// flash-backed strings from Storage.read, the native SHA-256 over them, every Mozilla root
-// found, and damaged stores refused with the same codes as in the mock.
+// flash-backed strings from Storage.read, the native SHA-256 over them, every root of a store of
+// Mozilla roots found, and damaged stores refused with the same codes as in the mock. The store
+// holds as many Mozilla roots as fit the Linux profile's CA store budget (boards/linux.json: the
+// layered bundle leaves 10 KB of its 256 KB Storage); the whole Mozilla store is refused as too large.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, writeFileSync, statSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { bundlePath } from "../../tools/lib/paths.mjs";
-import { buildBoard } from "../../tools/build.mjs";
-import { runInterpreter, cleanOutput } from "../../tools/espruino-run.mjs";
+import { runInterpreter, cleanOutput, hostModule } from "../../tools/espruino-run.mjs";
+import { testBundlePath } from "../helpers/firmware.mjs";
 import { buildImage } from "../../tools/castore/format.mjs";
 import { mozillaAnchors } from "../../tools/bench-castore.mjs";
 import { MOZILLA_BUNDLE } from "../../tools/castore/anchors.mjs";
+import { loadBoard } from "../../tools/lib/boards.mjs";
 
 const BIN = process.env.ESPRUINO_BIN;
 const skip = !BIN ? "ESPRUINO_BIN not set" : !existsSync(MOZILLA_BUNDLE) ? "no " + MOZILLA_BUNDLE : false;
 
-test("real interpreter: open, every Mozilla root by subject and key id, refusals", { skip }, async () => {
-  const file = bundlePath("linux", false);
-  if (!existsSync(file)) await buildBoard("linux", { quiet: true });
-  const anchors = mozillaAnchors();
-  const image = buildImage(anchors, { version: 9, created: 1763700000 }).image;
-  const flip = Buffer.from(image); flip[20000] ^= 4;
+/** The first n Mozilla roots, n as large as the board's CA store budget allows. */
+function storeWithinBudget(all, budget) {
+  const build = (n) => buildImage(all.slice(0, n), { version: 9, created: 1763700000 }).image;
+  let n = all.length;
+  while (n > 1 && build(n).length > budget) n--;
+  return { anchors: all.slice(0, n), image: build(n) };
+}
+
+test("real interpreter: open, every root of a Mozilla store within the Linux budget by subject and key id, refusals", { skip }, async () => {
+  const all = mozillaAnchors();
+  const { anchors, image } = storeWithinBudget(all, loadBoard("linux").budgets.caStoreBytes);
+  assert.ok(anchors.length >= 15 && anchors.length < all.length, `${anchors.length} of ${all.length} roots`);
+  console.log(`# ${anchors.length} of ${all.length} Mozilla roots: ${image.length} bytes (budget ${loadBoard("linux").budgets.caStoreBytes})`);
+  const whole = buildImage(all, { version: 9, created: 1763700000 }).image;
+  const flip = Buffer.from(image); flip[image.length >> 1] ^= 4;
   const v2 = Buffer.from(image); v2[4] = 2;
   const subj = Buffer.concat(anchors.map((a) => Buffer.concat([Buffer.from([a.subject.length >> 8, a.subject.length & 255]), a.subject])));
   const kids = Buffer.concat(anchors.filter((a) => a.ski).map((a) => Buffer.concat([Buffer.from([a.ski.length]), a.ski])));
   const dir = mkdtempSync(path.join(tmpdir(), "etls-castore-real-"));
   try {
-    const files = [["etls.ca", image], ["ca.flip", flip], ["ca.v2", v2], ["ca.trunc", image.subarray(0, image.length - 7)], ["t.subj", subj], ["t.kid", kids]];
+    // The store and the lookup lists go into Storage first; the three damaged stores are put in
+    // one at a time by the test script (four copies of the store do not fit the 256 KB Linux
+    // Storage together: "Unable to find or create file").
+    const files = [["etls.ca", image], ["t.subj", subj], ["t.kid", kids], ["ca.flip", flip], ["ca.v2", v2], ["ca.trunc", image.subarray(0, image.length - 7)], ["ca.big", whole]];
     files.forEach(([n, d], i) => writeFileSync(path.join(dir, `f${i}.bin`), d));
-    writeFileSync(path.join(dir, "install.js"), `(function(){
-  ${JSON.stringify(files.map(([n, d], i) => [n, `f${i}.bin`, d.length]))}.forEach(function (x) {
-    var f = E.openFile(x[1], "r"), S = require("Storage"), o = 0, d;
-    while ((d = f.read(2048)) !== undefined && d.length) { S.write(x[0], d, o, x[2]); o += d.length; }
-    f.close();
-  });
-})();
+    const put = `function put(x) {
+  var f = E.openFile(x[1], "r"), S = require("Storage"), o = 0, d;
+  while ((d = f.read(2048)) !== undefined && d.length) { S.write(x[0], d, o, x[2]); o += d.length; }
+  f.close();
+  if (o !== x[2]) throw new Error("put " + o + " of " + x[2] + " bytes of " + x[0]);
+}
+var FILES = ${JSON.stringify(files.map(([n, d], i) => [n, `f${i}.bin`, d.length]))};`;
+    writeFileSync(path.join(dir, "install.js"), `${put}
+FILES.slice(0, 3).forEach(put);
 setTimeout(quit, 0);`);
     const inst = await runInterpreter(BIN, dir, "install.js", { timeoutMs: 120000 });
     assert.doesNotMatch(inst.out, /Uncaught|Error/, cleanOutput(inst.out));
-    // the bundle's code from RAM (bundle and stores together do not fit the 256 KB Linux Storage)
-    const load = `(function(){ var m = { exports: {} }; (new Function("exports", "module", E.openFile(${JSON.stringify(file)}, "r").read(${statSync(file).size})))(m.exports, m); return m.exports; })()`;
-    writeFileSync(path.join(dir, "t.js"), `var lib = ${load}, S = require("Storage"), r = {};
+    // the test bundle's code from RAM (a bundle and the stores together do not fit the 256 KB
+    // Linux Storage; the layered product bundle reads its code from Storage, the test bundle is
+    // one chunk: the same CA store code)
+    const load = hostModule(await testBundlePath());
+    writeFileSync(path.join(dir, "t.js"), `${put}
+var lib = ${load}, S = require("Storage"), r = {};
 var st = lib.castore.open();
 r.count = st.count; r.version = st.version; r.info = st.info();
 var sb = S.read("t.subj"), o = 0, n = 0, found = 0, keys = 0;
@@ -58,8 +77,12 @@ while (o < kb.length) { var kl = kb.charCodeAt(o); if (st.findByKeyId(E.toUint8A
 r.kidFound = kfound;
 r.none = st.findByIssuer(new Uint8Array([0x30, 0])).length;
 r.codes = {};
-["ca.flip", "ca.v2", "ca.trunc", "ca.missing", "abcdefghijklmnopqrstuvwxyz012"].forEach(function (nm) {
+S.erase("t.subj"); S.erase("t.kid");
+["ca.flip", "ca.v2", "ca.trunc", "ca.big", "ca.missing", "abcdefghijklmnopqrstuvwxyz012"].forEach(function (nm, i) {
+  var x = FILES[3 + i];
+  if (x) { S.compact(); put(x); }
   try { lib.castore.open(nm); r.codes[nm] = "OK"; } catch (e) { r.codes[nm] = e.code; }
+  if (x) S.erase(nm);
 });
 print("RESULT " + JSON.stringify(r));`);
     const r = await runInterpreter(BIN, dir, "t.js", { timeoutMs: 300000 });
@@ -77,7 +100,7 @@ print("RESULT " + JSON.stringify(r));`);
     assert.equal(res.kidFound, anchors.filter((a) => a.ski).length);
     assert.equal(res.none, 0);
     assert.deepEqual(res.codes, {
-      "ca.flip": "CASTORE_CORRUPT", "ca.v2": "CASTORE_VERSION", "ca.trunc": "CASTORE_TRUNCATED",
+      "ca.flip": "CASTORE_CORRUPT", "ca.v2": "CASTORE_VERSION", "ca.trunc": "CASTORE_TRUNCATED", "ca.big": "CASTORE_TOO_LARGE",
       "ca.missing": "CASTORE_NOT_FOUND", "abcdefghijklmnopqrstuvwxyz012": "CASTORE_BAD_NAME",
     });
   } finally { rmSync(dir, { recursive: true, force: true }); }

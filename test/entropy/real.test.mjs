@@ -1,18 +1,22 @@
 // The entropy module on the real Linux interpreter ($ESPRUINO_BIN; skipped without it): the os-file
 // source reads /dev/urandom through E.openFile, the start-up test passes, two boots differ, the seed
 // slots are written, and the fixed-seed detector recognises the interpreter's own E.hwRand().
+// The start-up test runs the product bundle from Storage (as installed on a board); the internals
+// (entropy, util) are the test bundle's, read into RAM from its host file: it no longer fits the
+// Linux build's 256 KB Storage.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync, rmSync } from "node:fs";
+import { writeFileSync, rmSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
-import { runInterpreter, cleanOutput, prepareFlash } from "../../tools/espruino-run.mjs";
+import { runInterpreter, cleanOutput, prepareFlash, hostModule } from "../../tools/espruino-run.mjs";
+import { testBundlePath } from "../helpers/firmware.mjs";
 import KAT from "./hmac-drbg-kat.mjs";
 
 const BIN = process.env.ESPRUINO_BIN;
-/** A fresh flash with the test bundle (the product plus internals): the Linux flash (256 KB)
- *  cannot hold both bundles. */
-function interpreterDir() {
-  return prepareFlash(BIN, { testBundle: true });
+/** A fresh directory (empty flash) and the test bundle's exports as an interpreter expression. */
+async function internalsDir() {
+  return { dir: mkdtempSync(path.join(tmpdir(), "etls-entropy-real-")), lib: hostModule(await testBundlePath()) };
 }
 
 async function run(dir, code) {
@@ -24,9 +28,9 @@ async function run(dir, code) {
 }
 
 test("real interpreter: /dev/urandom source, start-up test, seed slots, two boots differ", { skip: !BIN && "ESPRUINO_BIN not set" }, async () => {
-  const dir = await interpreterDir();
+  const dir = await prepareFlash(BIN);
   try {
-    const boot = `var lib = require("espruino-tls-test"), t0 = getTime(), r = lib.random(32), ms = (getTime() - t0) * 1000, h = "";
+    const boot = `var lib = require("espruino-tls"), t0 = getTime(), r = lib.random(32), ms = (getTime() - t0) * 1000, h = "";
 for (var i = 0; i < r.length; i++) h += (r[i] < 16 ? "0" : "") + r[i].toString(16);
 print("OUT " + h);
 print("STATUS " + JSON.stringify(lib.entropyStatus()));
@@ -47,9 +51,9 @@ print("SLOTS " + require("Storage").list(/^\\.etls-seed/).join(","));`;
 });
 
 test("real interpreter: E.hwRand() is the fixed-seed generator and the detector says so", { skip: !BIN && "ESPRUINO_BIN not set" }, async () => {
-  const dir = await interpreterDir();
+  const { dir, lib } = await internalsDir();
   try {
-    const out = await run(dir, `var X = require("espruino-tls-test").entropy, s = new Uint32Array(16), u = new Uint32Array(16);
+    const out = await run(dir, `var X = ${lib}.entropy, s = new Uint32Array(16), u = new Uint32Array(16);
 for (var i = 0; i < 16; i++) s[i] = E.hwRand() >>> 0;
 X.readSamples(u, 16, new Uint16Array(16));
 print("HWRAND " + s[0] + " " + X.isFixedSeedStream(s, 0, 16));
@@ -60,10 +64,10 @@ print("URANDOM " + X.isFixedSeedStream(u, 0, 16));`);
 });
 
 test("real interpreter: HMAC-DRBG known answers", { skip: !BIN && "ESPRUINO_BIN not set" }, async () => {
-  const dir = await interpreterDir();
+  const { dir, lib } = await internalsDir();
   try {
     writeFileSync(path.join(dir, "kat.jsonl"), KAT.map((c) => JSON.stringify(c)).join("\n") + "\n");
-    const out = await run(dir, `var X = require("espruino-tls-test").entropy, T = require("espruino-tls-test").util;
+    const out = await run(dir, `var L = ${lib}, X = L.entropy, T = L.util;
 function u(h) { return T.fromHex(h || ""); }
 var f = E.openFile("kat.jsonl", "r"), buf = "", d, i, c, pass = 0, fail = 0;
 while (true) {

@@ -30,13 +30,6 @@ export function mqttModuleText() {
   return terminateReturns(min, null).code;
 }
 
-/** mqttModuleText() written to a file in `dir` (for the real interpreter's Storage); its path. */
-export function mqttModuleFile(dir) {
-  const f = path.join(dir, "MQTT.min.js");
-  writeFileSync(f, mqttModuleText(), "latin1");
-  return f;
-}
-
 /**
  * listeners: [{ requireCert: bool, identityAsUsername: bool, psk: { hint, identity, key } }], all with TLS version `version`:
  * "tlsv1.3" (mosquitto's tls_version: 1.3 only) or "tlsv1.2" (1.2 only: mosquitto's tls_version

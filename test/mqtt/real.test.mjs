@@ -1,25 +1,28 @@
-// Espruino's MQTT module (unmodified, from ../shared, installed in Storage as "MQTT") over our TLS
+// Espruino's MQTT module (unmodified, from ../shared, put into the module cache from its host file:
+// the layered bundle leaves no room for it in the Linux build's 256 KB Storage) over our TLS
 // on the real Linux interpreter ($ESPRUINO_BIN; skipped without it) against mosquitto: subscribe,
 // publish QoS 1, the message back, then a cut connection and a resumed reconnection.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync, rmSync, mkdtempSync, statSync } from "node:fs";
+import { writeFileSync, rmSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { initCa, signCsr } from "../../tools/localca/ca.mjs";
-import { runInterpreter, prepareFlash, cleanOutput } from "../../tools/espruino-run.mjs";
-import { bundlePath } from "../../tools/lib/paths.mjs";
+import { runInterpreter, prepareFlash, cleanOutput, hostModule, cacheHostModule } from "../../tools/espruino-run.mjs";
 import { makeChains } from "../../tools/lib/interop.mjs";
-import { startMosquitto, relay, mqttSkip, mqttModuleFile } from "../helpers/mosquitto.mjs";
+import { testBundlePath } from "../helpers/firmware.mjs";
+import { startMosquitto, relay, mqttSkip, MQTT_MODULE } from "../helpers/mosquitto.mjs";
 
 const BIN = process.env.ESPRUINO_BIN;
-/** The product bundle evaluated from RAM (a board's memory-mapped flash speed; from the Linux
- *  build's Storage file it runs 5-15x slower, and under a loaded machine a mutual-TLS handshake
- *  then outlasted mosquitto's wait for CONNECT). */
-function ramLibrary() {
-  const file = bundlePath("linux", false);
-  return `(function(){ var m = { exports: {} }; (new Function("exports", "module", E.openFile(${JSON.stringify(file)}, "r").read(${statSync(file).size})))(m.exports, m); return m.exports; })()`;
+/** The library's code in RAM (a board's memory-mapped flash speed; from the Linux build's Storage
+ *  file it runs 5-15x slower, and under a loaded machine a mutual-TLS handshake then outlasted
+ *  mosquitto's wait for CONNECT): the test bundle (product plus internals, one chunk) from its
+ *  host file, since the layered product bundle reads its code from Storage. */
+async function ramLibrary() {
+  return hostModule(await testBundlePath());
 }
+/** The MQTT module into the module cache (require("MQTT") finds it there). */
+const MQTT_CACHED = cacheHostModule("MQTT", MQTT_MODULE);
 const skip = !BIN ? "ESPRUINO_BIN not set" : mqttSkip();
 const closers = [];
 after(async () => { for (const c of closers.reverse()) { try { await c(); } catch { /* gone */ } } });
@@ -30,12 +33,11 @@ test("real interpreter: mqtt.connect over TLS 1.3 to mosquitto, subscribe/publis
   closers.push(broker.close);
   const link = await relay(broker.ports[0]);
   closers.push(link.close);
-  const tmp = mkdtempSync(path.join(tmpdir(), "etls-mqtt-"));
-  closers.push(() => rmSync(tmp, { recursive: true, force: true }));
-  const dir = await prepareFlash(BIN, { extra: [["MQTT", mqttModuleFile(tmp)]] });
+  const dir = await prepareFlash(BIN);
   closers.push(() => rmSync(dir, { recursive: true, force: true }));
   // The host cuts the relay when the app prints CUT (the interpreter cannot call into the test).
-  writeFileSync(path.join(dir, "app.js"), `var etls = require("espruino-tls"), r = { got: [], tls: [], events: [] }, t0 = getTime();
+  writeFileSync(path.join(dir, "app.js"), `${MQTT_CACHED}
+var etls = require("espruino-tls"), r = { got: [], tls: [], events: [] }, t0 = getTime();
 var m = etls.mqtt.connect("mqtts://localhost:${link.port}", { ca: ${JSON.stringify(c.root.pem)}, client_id: "etls-real", keep_alive: 60, reconnect: { min: 200, max: 2000 }, timeout: 200000 });
 m.on("tls", function (i) { r.tls.push({ resumed: !!i.resumed, version: i.version, t: Math.round((getTime() - t0) * 1000) }); });
 m.on("error", function (e) { print("ERROR " + (e && e.code ? e.code : e)); });
@@ -73,9 +75,7 @@ test("real interpreter, mutual TLS: identity.generate on the board, localca sign
   const broker = await startMosquitto([{ requireCert: true, identityAsUsername: true }],
     { certFile: c.chainFile, keyFile: c.leaf.keyFile, caFile: path.join(caDir, "ca.pem") });
   closers.push(broker.close);
-  const tmp = mkdtempSync(path.join(tmpdir(), "etls-mqtt-"));
-  closers.push(() => rmSync(tmp, { recursive: true, force: true }));
-  const dir = await prepareFlash(BIN, { extra: [["MQTT", mqttModuleFile(tmp)]] });
+  const dir = await prepareFlash(BIN);
   closers.push(() => rmSync(dir, { recursive: true, force: true }));
   // run 1: the key pair and the CSR (the flash file keeps etls.key for run 2)
   writeFileSync(path.join(dir, "gen.js"), `require("espruino-tls").identity.generate({ subject: { CN: "real-board" } }, function (err, r) {
@@ -89,7 +89,8 @@ test("real interpreter, mutual TLS: identity.generate on the board, localca sign
   // run 2: the certificate into Storage, then MQTT over mutual TLS
   writeFileSync(path.join(dir, "mtls.js"), `var f = E.openFile("etls.crt", "r"), pem = f.read(4096); f.close();
 require("Storage").write("etls.crt", pem);
-var etls = ${ramLibrary()}, r = { got: [], tls: [] }, t0 = getTime();
+${MQTT_CACHED}
+var etls = ${await ramLibrary()}, r = { got: [], tls: [] }, t0 = getTime();
 var m = etls.mqtt.connect("mqtts://localhost:${broker.ports[0]}", { ca: ${JSON.stringify(c.root.pem)}, key: "etls.key", cert: "etls.crt", client_id: "etls-real-mtls", reconnect: false, timeout: 200000 });
 m.on("tls", function (i) { r.tls.push({ version: i.version, ms: Math.round((getTime() - t0) * 1000) }); });
 m.on("error", function (e) { print("ERROR " + (e && e.code ? e.code + " " + e.message : e)); setTimeout(quit, 0); });

@@ -5,10 +5,10 @@
 // time to "connected" of each (wall, shared machine: see the load average printed with it).
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync, rmSync, mkdtempSync, statSync } from "node:fs";
+import { writeFileSync, rmSync, mkdtempSync } from "node:fs";
 import { tmpdir, loadavg } from "node:os";
 import path from "node:path";
-import { runInterpreter, prepareFlash, cleanOutput } from "../../tools/espruino-run.mjs";
+import { runInterpreter, prepareFlash, cleanOutput, cacheHostModule } from "../../tools/espruino-run.mjs";
 import { opensslPsk, gnutlsPsk, newKey } from "../helpers/psk.mjs";
 import { have } from "../helpers/tls12-servers.mjs";
 import { startMosquitto, mqttSkip, MQTT_MODULE } from "../helpers/mosquitto.mjs";
@@ -77,7 +77,7 @@ test("real interpreter: Espruino's MQTT module to mosquitto psk_file (TLS 1.3 an
   // The MQTT module (unmodified) from its host file into the module cache: the bundle leaves no
   // room for it in the Linux build's 256 KB Storage.
   const dir = await flashWithKey(key);
-  writeFileSync(path.join(dir, "app.js"), `Modules.addCached("MQTT", E.openFile(${JSON.stringify(MQTT_MODULE)}, "r").read(${statSync(MQTT_MODULE).size}));
+  writeFileSync(path.join(dir, "app.js"), `${cacheHostModule("MQTT", MQTT_MODULE)}
 var etls = require("espruino-tls"), PORTS = [${b13.ports[0]}, ${b12.ports[0]}], out = [];
 function one(i) {
   if (i >= PORTS.length) { print("RESULT " + JSON.stringify(out)); setTimeout(quit, 0); return; }
