@@ -39,12 +39,13 @@ var R = {};
 try { CASES.forEach(function (c) { R[c[0]] = measure(c); }); } catch (err) { R.error = (err.code || "") + " " + (err.message || err); }`;
 
 async function onInterpreter(bin, cases, mode) {
-  const dir = await prepareFlash(bin, { testBundle: true });
+  // The test bundle (it has the x509 internals) is larger than the Linux build's 256 KB Storage
+  // since the lazy layers: from Storage it cannot run there any more.
+  if (mode !== "ram") return { skipped: "the test bundle does not fit the Linux build's 256 KB Storage (lazy-layers build); code from Storage is not measured" };
+  const dir = await prepareFlash(bin);
   copyFileSync(bundlePath("linux", true), path.join(dir, "lib.js"));
-  const load = mode === "ram"
-    ? `var f = E.openFile("lib.js", "r"), src = "", d; while ((d = f.read(4096)) !== undefined && d.length) src += d; f.close();
-var module = { exports: {} }, exports = module.exports; eval(src); src = undefined; var X = module.exports;`
-    : `var X = require("espruino-tls-test");`;
+  const load = `var f = E.openFile("lib.js", "r"), src = "", d; while ((d = f.read(4096)) !== undefined && d.length) src += d; f.close();
+var module = { exports: {} }, exports = module.exports; eval(src); src = undefined; var X = module.exports;`;
   writeFileSync(path.join(dir, "run.js"), `${load}\nvar CASES = ${JSON.stringify(cases)};\n${PROBE}\nprint("RESULT " + JSON.stringify(R));\nsetTimeout(quit, 0);\n`);
   const r = await runInterpreter(bin, dir, "run.js", { timeoutMs: 900000 });
   const m = /RESULT (.*)/.exec(cleanOutput(r.out));

@@ -1,7 +1,9 @@
 // `espruino-tls espruino <script.js>`: runs a script on the real interpreter built for Linux
 // ($ESPRUINO_BIN) in a fresh temporary directory whose flash (./espruino.flash) holds the linux
-// bundle as the Storage module "espruino-tls" (or, with --test-bundle, the test bundle as
-// "espruino-tls-test" instead). Without ESPRUINO_BIN it says how to get the interpreter and reports "skipped".
+// bundle as the Storage module "espruino-tls" (with --test-bundle, the script also finds the test
+// bundle as require("espruino-tls-test"): put into the module cache from its host file, since it
+// does not fit the Linux build's 256 KB Storage). Without ESPRUINO_BIN it says how to get the
+// interpreter and reports "skipped".
 import { closeSync, constants, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync, statSync, rmSync } from "node:fs";
 import { execFileSync, spawn } from "node:child_process";
 import { tmpdir } from "node:os";
@@ -84,11 +86,11 @@ export function runInterpreter(bin, dir, script, { timeoutMs = 600000, onOutput 
 }
 
 /** A fresh directory whose flash holds the bundles; returns its path. */
-export async function prepareFlash(bin, { testBundle = false, extra = [], bundle = null } = {}) {
-  // The Linux flash (256 KB) holds one of the two bundles, not both: the test bundle is the
-  // product plus internals, installed alone as "espruino-tls-test". `bundle`: another product
-  // bundle file (a benchmark comparing two builds).
-  const files = [testBundle ? ["espruino-tls-test", bundlePath("linux", true)] : ["espruino-tls", bundle || bundlePath("linux", false)], ...extra];
+export async function prepareFlash(bin, { extra = [], bundle = null, ...rest } = {}) {
+  // The test bundle (one chunk, larger than the Linux build's 256 KB Storage) is not installed:
+  // see cacheTestBundle. `bundle`: another product bundle file (a benchmark comparing two builds).
+  if (rest.testBundle) throw new Error("prepareFlash: the test bundle does not fit the Linux Storage; use cacheTestBundle()");
+  const files = [["espruino-tls", bundle || bundlePath("linux", false)], ...extra];
   for (const [, f] of files) if (!existsSync(f) && f.startsWith(DIST)) await buildBoard("linux", { test: f.endsWith("-test.js"), quiet: true });
   const dir = mkdtempSync(path.join(tmpdir(), "espruino-"));
   writeFileSync(path.join(dir, "install.js"), installer(files));
@@ -114,6 +116,13 @@ export function cacheHostModule(name, file) {
   return `(function(){ var f = E.openFile(${JSON.stringify(file)}, "r"); Modules.addCached(${JSON.stringify(name)}, f.read(${statSync(file).size})); f.close(); })();`;
 }
 
+/** A statement that puts the test bundle (its host file; built when missing) into the module
+ *  cache as "espruino-tls-test", so that require("espruino-tls-test") finds it: code in RAM. */
+export async function cacheTestBundle(file = bundlePath("linux", true)) {
+  if (!existsSync(file) && file.startsWith(DIST)) await buildBoard("linux", { test: true, quiet: true });
+  return cacheHostModule("espruino-tls-test", file);
+}
+
 /** Strips the interpreter's start-up banner and final prompt. */
 export function cleanOutput(out) {
   return out.replace(/\r/g, "").replace(/^[\s\S]*?http:\/\/espruino\.com\/Donate\n\n?/, "").replace(/\n?>\s*$/, "");
@@ -125,9 +134,10 @@ export async function espruinoCommand(args) {
   const bin = espruinoBin();
   if (!bin) { console.log(HOW_TO_GET); return 0; }
   const t = args.indexOf("--timeout");
-  const dir = await prepareFlash(bin, { testBundle: args.includes("--test-bundle") });
+  const dir = await prepareFlash(bin);
   const target = path.join(dir, path.basename(script));
-  writeFileSync(target, readFileSync(script));
+  const pre = args.includes("--test-bundle") ? (await cacheTestBundle()) + "\n" : "";
+  writeFileSync(target, pre + readFileSync(script, "latin1"), "latin1");
   const r = await runInterpreter(bin, dir, path.basename(script), { timeoutMs: (t >= 0 ? +args[t + 1] : 600) * 1000 });
   const text = cleanOutput(r.out);
   process.stdout.write(text + "\n");

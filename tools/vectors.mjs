@@ -7,7 +7,7 @@ import path from "node:path";
 import { createBoard } from "./mock/board.mjs";
 import { ROOT, VECTORS, bundlePath } from "./lib/paths.mjs";
 import { buildBoard } from "./build.mjs";
-import { espruinoBin, prepareFlash, runInterpreter, cleanOutput, HOW_TO_GET } from "./espruino-run.mjs";
+import { espruinoBin, prepareFlash, runInterpreter, cleanOutput, cacheTestBundle, HOW_TO_GET } from "./espruino-run.mjs";
 
 export function familyNames() {
   return readdirSync(path.join(ROOT, "test/vectors")).filter((f) => f.endsWith(".mjs")).map((f) => f.slice(0, -4)).sort();
@@ -54,9 +54,10 @@ export async function runOnMock(fam, cases, { board = "linux" } = {}) {
 
 /** Runs cases on the real interpreter, streaming them from a file one line at a time. */
 export async function runOnInterpreter(bin, fam, cases, { timeoutMs = 600000 } = {}) {
-  const dir = await prepareFlash(bin, { testBundle: true });
+  const dir = await prepareFlash(bin);
   writeFileSync(path.join(dir, "cases.jsonl"), cases.map((c) => JSON.stringify(c)).join("\n") + "\n");
-  writeFileSync(path.join(dir, "run.js"), `var T = require("espruino-tls-test");
+  writeFileSync(path.join(dir, "run.js"), `${await cacheTestBundle()}
+var T = require("espruino-tls-test");
 var check = ${fam.check.toString().replace(/^check\s*\(/, "function (")};
 var f = E.openFile("cases.jsonl", "r"), buf = "", pass = 0, fail = 0, d, i, c;
 while (true) {
