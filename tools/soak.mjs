@@ -114,7 +114,9 @@ export async function runSoak(bin, { count = SOAK_COUNT, timeoutMs = 40 * 60000,
     const plan = soakPlan(count, urls, cycle);
     const dir = await prepareFlash(bin, { extra: [["ca-root.pem", chain.root.certFile]] });
     try {
-      writeFileSync(path.join(dir, "soak.js"), `var PLAN = ${JSON.stringify(plan)}, GAP = 100;\n${after}${BOARD}`);
+      // GAP: the sample waits past the lazy layers' idle sweep (firmware/layers.ts, IDLE_MS 250: a layer nobody
+      // read for 1-2 IDLE_MS is dropped); at 100 ms one GET of 40 read ~1,000 JsVars over its usual (README).
+      writeFileSync(path.join(dir, "soak.js"), `var PLAN = ${JSON.stringify(plan)}, GAP = 1000;\n${after}${BOARD}`);
       const t0 = Date.now(), load0 = loadavg()[0];
       let buf = "";
       const r = await runInterpreter(bin, dir, "soak.js", {
