@@ -27,6 +27,8 @@
 // Placement of the bundle's code:
 //   ram:     speed rows. The bundle text is evaluated from RAM: devices memory-map Storage, so this
 //            is the speed a board sees (the Linux build reads Storage 16 bytes at a time, 5-15x slower).
+//            The layered bundle's core and layers are read with Storage.read: probeLoad serves its
+//            Storage file from the same RAM copy (tools/lib/slice-probe.mjs), so they are in RAM too.
 //   storage: JsVars rows. The bundle required from Storage as installed (code text stays in flash,
 //            as on a board): JsVars at rest, and what one full handshake + GET needs:
 //            peakJsVarsDuringHandshake is the least number of free JsVars it completes in
@@ -555,7 +557,7 @@ export async function benchTls({ real = false, build = true, svg = null } = {}) 
       "longestStep (speed rows): the longest synchronous step of the library in the row's runs (tools/lib/slice-probe.mjs times every callback it runs): refMs converted to the reference interpreter on an idle machine (divided by the process's slow-down against FACTS §7's cost model), ms as measured, after: the progress step before it; the largest of the runs. " +
       "timeline: the fastest run's progress steps and their times (ms from the request), drawn by --svg FILE",
     servers: { ...Object.fromEntries(Object.entries(SERVERS).map(([k, s]) => [k, s.what])), builtin: BUILTIN_SERVER },
-    code: { speedRows: "RAM (bundle text evaluated from a host file)", jsVarsRows: "Storage (required as installed; code text stays in flash)" },
+    code: { speedRows: "RAM (bundle text evaluated from a host file; the layered bundle's core and layers read from that RAM copy, not from the Linux build's slow Storage)", jsVarsRows: "Storage (required as installed; code text stays in flash)" },
   };
   const bin = real ? espruinoBin() : null;
   if (bin) {

@@ -1,8 +1,8 @@
 // The longest synchronous step, measured on the interpreter without touching the firmware.
 // Everything the library runs starts from a callback: a timer (each slice of a sliced job, each
 // asynchronous event, the engine's work after a job) or a `net` socket handler (records
-// arriving). PROBE (board-side text) evaluates the bundle inside a function whose local
-// `setTimeout` and `require("net")` wrap every such callback with a clock, so each run of library
+// arriving). PROBE (board-side text) evaluates the bundle with `setTimeout` and `require("net")`
+// replaced by ones that wrap every such callback with a clock, so each run of library
 // code is timed on its own and named by the last progress step before it; a 5 ms interval
 // measures what a board's other work sees (the event loop's longest gap).
 // Times: a callback's figure is the lower of its wall time and its thread CPU time + 4 ms
@@ -86,20 +86,31 @@ function probeStop() {
   return { longestMs: l.ms, refMs: Math.round(l.ms * 10 / u) / 10, longestAfter: l.what, top: t, callbacks: PROBE.runs,
     gapMs: Math.round(PROBE.gap * 10) / 10, gapOutsideMs: Math.round(PROBE.gapOutside * 10) / 10, factor: Math.round(u * 100) / 100 };
 }
+// The layered bundle evaluates its core and layers through new Function, in the global scope:
+// the wrappers of setTimeout and require("net") are global, and a wrapped callback that runs
+// outside a probe (PROBE.on false) runs as it is. Its Storage file is served from the RAM copy
+// (Storage.read of that name): a board memory-maps Storage, so reading the code costs what RAM
+// does; the Linux build reads Storage 16 bytes at a time. So "code in RAM" stays what it was.
 function probeLoad(text) {
-  // long names: the bundle's own (minified) top-level names land in this scope too
-  var PROBE_timeout = setTimeout, PROBE_require = require;
+  var PROBE_timeout = setTimeout, PROBE_require = require, PROBE_S = require("Storage"), PROBE_read = PROBE_S.read;
+  var at = text.indexOf('$Y={f:"'), file = at >= 0 && at < 200 ? text.substring(at + 7, text.indexOf('"', at + 7)) : null;
+  if (file) PROBE_S.read = function (n, o, l) {
+    if (n !== file) return PROBE_read.apply(PROBE_S, arguments);
+    o = o || 0;
+    return text.substr(o, l === undefined ? text.length - o : l);
+  };
+  global.setTimeout = function (f, ms) { return PROBE_timeout(probeWrap("timer", f), ms); };
+  global.require = function (name) {
+    var m = PROBE_require(name);
+    if (name !== "net") return m;
+    return { connect: function (o, cb) {
+      var s = m.connect(o, probeWrap("net connect", cb)), on = s.on;
+      s.on = function (ev, f) { return on.call(s, ev, probeWrap("net " + ev, f)); };
+      return s;
+    } };
+  };
+  // in a function: the bundle's own (minified) top-level names stay out of the global scope
   return (function () {
-    var setTimeout = function (f, ms) { return PROBE_timeout(probeWrap("timer", f), ms); };
-    var require = function (name) {
-      var m = PROBE_require(name);
-      if (name !== "net") return m;
-      return { connect: function (o, cb) {
-        var s = m.connect(o, probeWrap("net connect", cb)), on = s.on;
-        s.on = function (ev, f) { return on.call(s, ev, probeWrap("net " + ev, f)); };
-        return s;
-      } };
-    };
     var module = { exports: {} }, exports = module.exports;
     eval(text);
     return module.exports;
