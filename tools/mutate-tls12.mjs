@@ -23,7 +23,6 @@ const M = [
   ["CCS length", C12, `|| data.length !== 1 || data[0] !== 1)`, `|| data[0] !== 1)`, [REC], "two bytes"],
   ["CCS value", C12, `|| data[0] !== 1) tlsFail(`, `) tlsFail(`, [REC], "value 2"],
   ["message spans CCS", C12, `if (this.hs.pending()) unexpectedMessage("handshake message spans ChangeCipherSpec");`, ``, [REC], "begun before"],
-  ["supported_versions in 1.2 SH", C12, `if (ext[C.EXT_SUPPORTED_VERSIONS]) tlsFail(`, `if (false) tlsFail(`, [T12R], "supported_versions"],
   ["SH extension allowed", C12, `if (allowed.indexOf(+k) < 0) tlsFail(`, `if (false) tlsFail(`, [SH, T12R], "not offered \\(unsupported_extension\\)|max_fragment_length not offered"],
   ["suite offered", C12, `const suite = hello.suites.indexOf(sh.suite) >= 0 ? findSuite12(sh.suite) : null;`, `const suite = findSuite12(sh.suite);`, [SH], "not offered"],
   ["suite known", C12, `if (!suite) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_SUITE"`, `if (false) tlsFail(A_ILLEGAL_PARAMETER, "TLS_BAD_SUITE"`, [T12R, SH], "cipher suite|not offered"],

@@ -176,8 +176,8 @@ export class Client12 extends Engine {
     const sh = this.sh;
     const hello = this.hello;
     const ext = sh.ext;
-    // A server negotiating 1.2 must not send supported_versions (RFC 8446 §4.2.1).
-    if (ext[C.EXT_SUPPORTED_VERSIONS]) tlsFail(A_ILLEGAL_PARAMETER, "TLS_VERSION", "TLS 1.2 ServerHello with supported_versions");
+    // No supported_versions here (RFC 8446 §4.2.1): parseServerHello takes one as the choice of
+    // TLS 1.3 and refuses any other version in it, so a ServerHello with one never comes here.
     const allowed = [C.EXT_RENEGOTIATION_INFO, C.EXT_EXTENDED_MASTER_SECRET, C.EXT_SESSION_TICKET, C.EXT_EC_POINT_FORMATS, C.EXT_SERVER_NAME];
     if (hello.alpn.length) allowed.push(C.EXT_ALPN);
     if (hello.recordSizeLimit) allowed.push(C.EXT_RECORD_SIZE_LIMIT);
