@@ -20,6 +20,7 @@ import { boardNames, loadBoard } from "./lib/boards.mjs";
 import { bundlePath } from "./lib/paths.mjs";
 import { buildBoard } from "./build.mjs";
 import { runInterpreter, cleanOutput } from "./espruino-run.mjs";
+import { RAM_SERVE } from "./lib/slice-probe.mjs";
 
 // Runs on the board (mock or interpreter): one boot, then the DRBG rate for two request sizes.
 const PROBE = `function probe(lib) {
@@ -63,13 +64,14 @@ setTimeout(quit, 0);`);
     if (/Uncaught|Error/.test(inst.out)) throw new Error(`installing the bundle failed:\n${inst.out}`);
     const load = {
       storage: 'require("espruino-tls")',
-      ram: `(function(){ var m = { exports: {} }; (new Function("exports", "module", E.openFile(${JSON.stringify(file)}, "r").read(${statSync(file).size})))(m.exports, m); return m.exports; })()`,
+      // the layered bundle's core from the same RAM copy (RAM_SERVE), not from the Linux Storage
+      ram: `(function(){ var s = E.openFile(${JSON.stringify(file)}, "r").read(${statSync(file).size}), m = { exports: {} }; ramServe(s); (new Function("exports", "module", s))(m.exports, m); return m.exports; })()`,
     };
     const out = {};
     for (const [where, expr] of Object.entries(load)) {
       const runs = [];
       for (let i = 0; i < boots; i++) {
-        writeFileSync(path.join(dir, "probe.js"), `${PROBE}\nprint("RESULT " + JSON.stringify(probe(${expr})));\nsetTimeout(quit, 0);\n`);
+        writeFileSync(path.join(dir, "probe.js"), `${PROBE}\n${RAM_SERVE}\nprint("RESULT " + JSON.stringify(probe(${expr})));\nsetTimeout(quit, 0);\n`);
         const r = await runInterpreter(bin, dir, "probe.js", { timeoutMs: 120000 });
         const m = /RESULT (.*)/.exec(cleanOutput(r.out));
         if (!m) throw new Error(`entropy probe failed on the interpreter:\n${cleanOutput(r.out)}`);

@@ -42,7 +42,22 @@ function probeFactor() {
 `;
 
 /** Board-side code: probeLoad(text) -> exports; probeStart(), probeMark(step), probeStop() -> stats. */
-export const PROBE = FACTOR + String.raw`var PROBE = { on: false, mark: "idle", runs: 0, top: [], gap: 0, gapOutside: 0, inCb: 0, last: 0, lastCpu: 0, iv: null, factor: 1 };
+/** Board-side ramServe(text): Storage.read of the layered bundle's own file (named in its
+ *  preamble) answered from `text`, its copy in RAM. A board memory-maps Storage, so reading the
+ *  code costs what RAM does; the Linux build reads Storage 16 bytes at a time. A benchmark "with
+ *  the code in RAM" so keeps the core and layers in RAM too. No-op for a bundle without layers. */
+export const RAM_SERVE = String.raw`function ramServe(text) {
+  var S = require("Storage"), read = S.read, at = text.indexOf('$Y={f:"');
+  var file = at >= 0 && at < 200 ? text.substring(at + 7, text.indexOf('"', at + 7)) : null;
+  if (file) S.read = function (n, o, l) {
+    if (n !== file) return read.apply(S, arguments);
+    o = o || 0;
+    return text.substr(o, l === undefined ? text.length - o : l);
+  };
+}
+`;
+
+export const PROBE = FACTOR + RAM_SERVE + String.raw`var PROBE = { on: false, mark: "idle", runs: 0, top: [], gap: 0, gapOutside: 0, inCb: 0, last: 0, lastCpu: 0, iv: null, factor: 1 };
 var PROBE_TOP = 6, PROBE_FILE = E.openFile("/proc/thread-self/schedstat", "r");
 function probeCpu() { PROBE_FILE.seek(0); return parseInt(PROBE_FILE.read(64)) / 1e6; }
 function probeNote(kind, ms) {
@@ -89,16 +104,10 @@ function probeStop() {
 // The layered bundle evaluates its core and layers through new Function, in the global scope:
 // the wrappers of setTimeout and require("net") are global, and a wrapped callback that runs
 // outside a probe (PROBE.on false) runs as it is. Its Storage file is served from the RAM copy
-// (Storage.read of that name): a board memory-maps Storage, so reading the code costs what RAM
-// does; the Linux build reads Storage 16 bytes at a time. So "code in RAM" stays what it was.
+// (RAM_SERVE).
 function probeLoad(text) {
-  var PROBE_timeout = setTimeout, PROBE_require = require, PROBE_S = require("Storage"), PROBE_read = PROBE_S.read;
-  var at = text.indexOf('$Y={f:"'), file = at >= 0 && at < 200 ? text.substring(at + 7, text.indexOf('"', at + 7)) : null;
-  if (file) PROBE_S.read = function (n, o, l) {
-    if (n !== file) return PROBE_read.apply(PROBE_S, arguments);
-    o = o || 0;
-    return text.substr(o, l === undefined ? text.length - o : l);
-  };
+  var PROBE_timeout = setTimeout, PROBE_require = require;
+  ramServe(text);
   global.setTimeout = function (f, ms) { return PROBE_timeout(probeWrap("timer", f), ms); };
   global.require = function (name) {
     var m = PROBE_require(name);
