@@ -9,7 +9,7 @@ import path from "node:path";
 import * as H from "../test/helpers/x509-certs.mjs";
 import { bundlePath } from "./lib/paths.mjs";
 import { buildBoard } from "./build.mjs";
-import { createBoard } from "./mock/board.mjs";
+import { createBoard, flashFor } from "./mock/board.mjs";
 import { espruinoBin, prepareFlash, runInterpreter, cleanOutput } from "./espruino-run.mjs";
 
 function chains() {
@@ -56,7 +56,8 @@ export async function benchX509({ real = false } = {}) {
   await buildBoard("linux", { test: true, quiet: true });
   const cases = chains();
   const out = { loadavg: loadavg().map((x) => +x.toFixed(2)) };
-  const b = createBoard({ board: "linux" });
+  // a flash with room for the test bundle (larger than the Linux board's 256 KB Storage)
+  const b = createBoard({ board: "linux", flash: flashFor("linux", bundlePath("linux", true)) });
   try {
     b.define("X", b.loadLibrary(bundlePath("linux", true), "espruino-tls-test"));
     b.define("CASES", b.realm.parseJSON(JSON.stringify(cases)));
