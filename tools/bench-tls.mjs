@@ -71,8 +71,9 @@ export const RUNS = { slow: 3, fast: 4 };
 /** Wall time ratio to the built-in each kind of row must stay within. */
 export const TARGETS = { full: 20, cached: 10, resumed: 1 };
 export const PEAK_JSVARS_TARGET = 3000;
-/** Free-JsVars search range and precision for the peak (each probe is one GET from Storage). */
-const NEED_SEARCH = { lo: 2000, hi: 4000, step: 125 };
+/** Free-JsVars search range and precision for the peak (each probe is one GET from Storage; the
+ *  layered bundle loads its layers during the handshake: more than 4,000 on a550c30). */
+const NEED_SEARCH = { lo: 2000, hi: 9000, step: 125 };
 /** Longest the interpreter part may take (a normal run takes about 3 minutes). */
 const BUDGET_MS = 14 * 60 * 1000;
 
