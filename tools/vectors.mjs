@@ -4,7 +4,7 @@
 // per family. A family's check() runs on the board: it is serialized and passes the same gate.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { createBoard } from "./mock/board.mjs";
+import { createBoard, flashFor } from "./mock/board.mjs";
 import { ROOT, VECTORS, bundlePath } from "./lib/paths.mjs";
 import { buildBoard } from "./build.mjs";
 import { espruinoBin, prepareFlash, runInterpreter, cleanOutput, cacheTestBundle, HOW_TO_GET } from "./espruino-run.mjs";
@@ -36,7 +36,7 @@ export function sample(cases, n) {
 export async function runOnMock(fam, cases, { board = "linux" } = {}) {
   const file = bundlePath(board, true);
   if (!existsSync(file)) await buildBoard(board, { test: true, quiet: true });
-  const b = createBoard({ board });
+  const b = createBoard({ board, flash: flashFor(board, file) });
   try {
     b.loadLibrary(file, "espruino-tls-test");
     const check = b.run(`(${fam.check.toString().replace(/^check\s*\(/, "function (")})`, `${fam.family}.check`);
