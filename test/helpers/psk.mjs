@@ -74,6 +74,17 @@ export async function runPskCases(port, cases, { files = {}, timeoutMs = 120000,
   }
 }
 
+/** A certificate-only server at `port` tried with a PSK alone and with the PSK and `ca`:
+ *  [the PSK-only result, the PSK-and-ca result]. */
+export async function pskAgainstCertificateServer(port, ca) {
+  const key = newKey();
+  const { results } = await runPskCases(port, [
+    { name: "psk only", opts: { psk: { identity: "dev", key } } },
+    { name: "psk and ca", opts: { psk: { identity: "dev", key }, ca } },
+  ]);
+  return results;
+}
+
 /** A fresh random key as hex (never a constant: a test must not pass with a key it knows). */
 export function newKey(bytes = 32) {
   return Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(bytes))).toString("hex");

@@ -27,6 +27,17 @@ async function flashWithKey(key, extra = []) {
   return dir;
 }
 
+/** Runs app.js in `dir` on the interpreter: the load average at the start, its output and the
+ *  JSON it printed after "RESULT ". */
+async function runApp(dir) {
+  const load = loadavg()[0].toFixed(1);
+  const res = await runInterpreter(BIN, dir, "app.js", { timeoutMs: 540000 });
+  const out = cleanOutput(res.out);
+  const m = /RESULT (.*)/.exec(out);
+  assert.ok(m, out);
+  return { load, out, r: JSON.parse(m[1]) };
+}
+
 test("real interpreter: PSK handshakes against OpenSSL (TLS 1.3 psk_dhe_ke / psk_ke, TLS 1.2 ECDHE-PSK / PSK) and GnuTLS (both versions), key from Storage", { skip: skip || (!have("gnutls-serv") && "no gnutls-serv"), timeout: 600000 }, async () => {
   const key = newKey(), identity = "real-dev";
   const modes = [
@@ -52,12 +63,7 @@ function one(i) {
 }
 one(0);
 `);
-  const load = loadavg()[0].toFixed(1);
-  const res = await runInterpreter(BIN, dir, "app.js", { timeoutMs: 540000 });
-  const out = cleanOutput(res.out);
-  const m = /RESULT (.*)/.exec(out);
-  assert.ok(m, out);
-  const r = JSON.parse(m[1]);
+  const { load, out, r } = await runApp(dir);
   // s_server -rev answers the line reversed, gnutls-serv --echo as it is
   assert.deepEqual(r.map((x) => [x.error, x.got]), modes.map((md) => [undefined, md[1].gnutls ? "real psk\n" : "ksp laer\n"]), out);
   assert.deepEqual(r.map((x) => x.version), [0x0304, 0x0304, 0x0303, 0x0303, 0x0304, 0x0303]);
@@ -95,12 +101,7 @@ function one(i) {
 }
 one(0);
 `);
-  const load = loadavg()[0].toFixed(1);
-  const res = await runInterpreter(BIN, dir, "app.js", { timeoutMs: 540000 });
-  const out = cleanOutput(res.out);
-  const m = /RESULT (.*)/.exec(out);
-  assert.ok(m, out);
-  const r = JSON.parse(m[1]);
+  const { load, out, r } = await runApp(dir);
   assert.deepEqual(r.map((x) => x.got), [["psk/t=hello-0"], ["psk/t=hello-1"]], out);
   assert.deepEqual(r.map((x) => x.version), [0x0304, 0x0303]);
   assert.equal(r[1].hint, "etls", "TLS 1.2: mosquitto's psk_hint");

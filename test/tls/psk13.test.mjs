@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { runApp } from "../helpers/board-app.mjs";
 import assert from "node:assert/strict";
-import { opensslPsk, gnutlsPsk, runPskCases, newKey } from "../helpers/psk.mjs";
+import { opensslPsk, gnutlsPsk, runPskCases, newKey, pskAgainstCertificateServer } from "../helpers/psk.mjs";
 import { have, opensslServer, freePort, spawnServer } from "../helpers/tls12-servers.mjs";
 import { spawnSync } from "node:child_process";
 import { Pki } from "../../tools/lib/pki.mjs";
@@ -126,12 +126,7 @@ test("a certificate-only server: PSK_REJECTED without ca (no certificate handsha
   const chain = new Pki().chain();
   const s = await opensslServer(chain, ["-tls1_3", "-rev"]);
   closers.push(() => s.close());
-  const key = newKey();
-  const { results } = await runPskCases(s.port, [
-    { name: "psk only", opts: { psk: { identity: "dev", key } } },
-    { name: "psk and ca", opts: { psk: { identity: "dev", key }, ca: chain.root.pem } },
-  ]);
-  const [only, both] = results;
+  const [only, both] = await pskAgainstCertificateServer(s.port, chain.root.pem);
   assert.equal(only.error && only.error.code, "PSK_REJECTED", JSON.stringify(only));
   assert.equal(only.error.detail.alert, 40, "we send handshake_failure");
   assert.ok(!only.steps.includes("certificate"), only.steps.join(","));

@@ -5,7 +5,7 @@
 // PSK_REJECTED; with psk and ca, the PSK suites first; GnuTLS gnutls-serv --pskpasswd.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { opensslPsk, gnutlsPsk, runPskCases, newKey } from "../helpers/psk.mjs";
+import { opensslPsk, gnutlsPsk, runPskCases, newKey, pskAgainstCertificateServer } from "../helpers/psk.mjs";
 import { have, opensslServer } from "../helpers/tls12-servers.mjs";
 import { Pki } from "../../tools/lib/pki.mjs";
 
@@ -134,12 +134,7 @@ test("a TLS 1.2 certificate-only server: PSK_REJECTED without ca, the ECDHE cert
   if (!have("openssl")) return t.skip("no openssl");
   const chain = new Pki().chain();
   const s = await server(() => opensslServer(chain, ["-tls1_2", "-rev"]));
-  const key = newKey();
-  const { results } = await runPskCases(s.port, [
-    { name: "psk only", opts: { psk: { identity: "dev", key } } },
-    { name: "psk and ca", opts: { psk: { identity: "dev", key }, ca: chain.root.pem } },
-  ]);
-  const [only, both] = results;
+  const [only, both] = await pskAgainstCertificateServer(s.port, chain.root.pem);
   assert.equal(only.error && only.error.code, "PSK_REJECTED", JSON.stringify(only));
   assert.equal(only.error.detail.name, "handshake_failure", "OpenSSL: no shared cipher");
   assert.equal(both.error, undefined, JSON.stringify(both));
